@@ -13,7 +13,7 @@ func text(key, it, en string) Text {
 // names and descriptions, in Italian and English. Other packages of the
 // module pass it to [NewCatalog] together with their own texts.
 func Messages() []Text {
-	return []Text{
+	out := []Text{
 		text(RoleOperator.MessageKey(), "Operatore dei servizi sociali", "Social services operator"),
 		text(RoleResponsibleOfficial.MessageKey(), "Funzionario P.O. responsabile del Servizio Sociale Professionale competente per territorio", "Official (P.O.) responsible for the Professional Social Service of the territory"),
 		text(RolePoliceCommand.MessageKey(), "Comando di Polizia Locale", "Local Police Command"),
@@ -26,16 +26,127 @@ func Messages() []Text {
 		text(PhasePreventive.MessageKey(), "Fase preventiva", "Preventive phase"),
 		text(PhaseEmergency.MessageKey(), "Gestione dell'emergenza", "Emergency management"),
 
-		{
-			Key: keyWorkingDays,
-			Italian: plural.Selectf(1, "%d",
-				plural.One, "%d giorno lavorativo",
-				plural.Other, "%d giorni lavorativi"),
-			English: plural.Selectf(1, "%d",
-				plural.One, "%d working day",
-				plural.Other, "%d working days"),
-		},
+		pluralText(keyWorkingDays, "%d giorno lavorativo", "%d giorni lavorativi", "%d working day", "%d working days"),
 	}
+	out = append(out, stepTexts()...)
+	return append(out, otherTexts()...)
 }
 
 const keyWorkingDays = "policy.working_days"
+
+// Keys of the texts that are not names of a role, phase, step or rule.
+const (
+	keyMinutes        = "duration.minutes"
+	keySeconds        = "duration.seconds"
+	keyClause         = "clause.paragraph"
+	keyClauseItem     = "clause.item"
+	keyDateLayout     = "layout.date"
+	keyDayLayout      = "layout.day"
+	keyIssued         = "label.issued"
+	keyVersion        = "label.version"
+	keySignedBy       = "label.signed_by"
+	keyStep           = "label.step"
+	keyActor          = "label.actor"
+	keyCounterparts   = "label.counterparts"
+	keySource         = "label.source"
+	keyContacts       = "label.contacts"
+	keyEmail          = "label.email"
+	keyPhone          = "label.phone"
+	keyNoAddress      = "label.no_address"
+	keyTerritories    = "label.territories"
+	keyPolicy         = "label.policy"
+	keyPolicyNote     = "label.policy_note"
+	keyLocalHolidays  = "label.local_holidays"
+	keyOperationsCall = "label.operations_call"
+)
+
+func stepTexts() []Text {
+	type st struct {
+		id                             StepID
+		nameIT, nameEN, dutyIT, dutyEN string
+	}
+	steps := []st{
+		{StepAssessRisk, "Valutazione preliminare del rischio", "Preliminary risk assessment",
+			"Il servizio valuta in anticipo se un colloquio programmato o un ricevimento di utenza può mettere a rischio l'incolumità degli operatori.",
+			"The service assesses in advance whether a scheduled interview or a reception of the public may put the staff's safety at risk."},
+		{StepSendRequest, "Richiesta di presenza cautelativa", "Request for a precautionary presence",
+			"Il Funzionario P.O. inoltra per posta elettronica, con congruo anticipo, la richiesta al Comando di Polizia Locale e al Direttore di Area Territorialità, con i dati anagrafici dell'utente e una sommaria descrizione dei fatti.",
+			"The responsible official e-mails the request, with adequate notice, to the Local Police Command and to the Area Director, with the service user's personal data and a summary of the facts."},
+		{StepEvaluateRequest, "Valutazione della richiesta", "Evaluation of the request",
+			"Il Comando valuta, con gli eventuali approfondimenti, l'opportunità di un supporto della Polizia Locale e può disporre una presenza cautelativa in loco.",
+			"The Command weighs, with any further checks, whether Local Police support is warranted and may arrange a precautionary presence on site."},
+		{StepRecordRequest, "Registrazione della richiesta", "Recording of the request",
+			"Chi ha inoltrato la richiesta ne tiene registrazione, a fini di monitoraggio e di riprogettazione dell'organizzazione dei servizi.",
+			"Whoever sent the request records it, for monitoring and for redesigning how the services are organised."},
+		{StepAlertColleagues, "Richiamo di altro personale", "Calling other staff",
+			"L'operatore attiva subito, senza indugio, ogni azione utile a far intervenire altro personale in servizio.",
+			"The operator at once takes every action that brings other staff on duty to the scene."},
+		{StepCallOperationsCentre, "Chiamata al Capo Turno della Centrale Operativa", "Call to the Operations Centre's shift supervisor",
+			"Chi riceve la segnalazione telefona immediatamente al Capo Turno della Centrale Operativa della Polizia Locale e chiede un intervento a supporto.",
+			"Whoever receives the alert immediately phones the shift supervisor of the Local Police Operations Centre and asks for a support intervention."},
+		{StepDispatch, "Invio della pattuglia", "Dispatch of a patrol",
+			"La Centrale Operativa, secondo il contenuto della segnalazione e la vicinanza della sede, invia una pattuglia della Polizia Locale e/o segnala l'intervento alle Forze di Polizia.",
+			"Depending on what is reported and how close the site is, the Operations Centre sends a Local Police patrol and/or passes the intervention to the Police Forces."},
+		{StepPatrolReport, "Relazione della pattuglia", "The patrol's report",
+			"La pattuglia intervenuta redige una relazione per il Comando, che valuta quali elementi condividere con la Direzione Politiche Sociali – Area Territorialità.",
+			"The patrol that intervened writes a report for the Command, which decides what to share with the Social Policies Directorate – Territoriality Area."},
+	}
+	var out []Text
+	for _, s := range steps {
+		out = append(out, text(s.id.NameKey(), s.nameIT, s.nameEN), text(s.id.DutyKey(), s.dutyIT, s.dutyEN))
+	}
+	return out
+}
+
+func plural2(it1, itN, en1, enN string) (catalog.Message, catalog.Message) {
+	return plural.Selectf(1, "%d", plural.One, it1, plural.Other, itN),
+		plural.Selectf(1, "%d", plural.One, en1, plural.Other, enN)
+}
+
+func pluralText(key, it1, itN, en1, enN string) Text {
+	it, en := plural2(it1, itN, en1, enN)
+	return Text{Key: key, Italian: it, English: en}
+}
+
+func otherTexts() []Text {
+	return []Text{
+		pluralText(keyMinutes, "%d minuto", "%d minuti", "%d minute", "%d minutes"),
+		pluralText(keySeconds, "%d secondo", "%d secondi", "%d second", "%d seconds"),
+		pluralText(RuleMinLeadTime.MessageKey(),
+			"Le richieste preventive vanno inoltrate con almeno %d giorno lavorativo di anticipo sull'appuntamento.",
+			"Le richieste preventive vanno inoltrate con almeno %d giorni lavorativi di anticipo sull'appuntamento.",
+			"Preventive requests must be sent at least %d working day before the appointment.",
+			"Preventive requests must be sent at least %d working days before the appointment."),
+		text(RuleRecordRequests.MessageKey(),
+			"Ogni richiesta inoltrata è annotata nel registro, a fini di monitoraggio.",
+			"Every request sent is recorded in the register, for monitoring."),
+		text(RuleAlertColleaguesTimeout.MessageKey(),
+			"Se il richiamo di altro personale (passo 1) non risulta confermato entro %s, la procedura segnala il ritardo e sollecita l'intervento.",
+			"If calling other staff (step 1) is not confirmed within %s, the procedure reports the delay and escalates."),
+		text(RuleCallOperationsCentreTimeout.MessageKey(),
+			"Se la chiamata al Capo Turno (passo 2) non risulta confermata entro %s dal passo 1, la procedura segnala il ritardo e sollecita l'intervento.",
+			"If the call to the shift supervisor (step 2) is not confirmed within %s of step 1, the procedure reports the delay and escalates."),
+		text(keyClause, "%[1]s, capoverso %[2]d", "%[1]s, paragraph %[2]d"),
+		text(keyClauseItem, "%[1]s, capoverso %[2]d, punto %[3]d", "%[1]s, paragraph %[2]d, item %[3]d"),
+		text(keyDateLayout, "02/01/2006", "2 January 2006"),
+		text(keyDayLayout, "02/01", "2 January"),
+		text(keyIssued, "Emanate a %[1]s il %[2]s", "Issued in %[1]s on %[2]s"),
+		text(keyVersion, "Versione: %s", "Version: %s"),
+		text(keySignedBy, "Firmano: %s", "Signed by: %s"),
+		text(keyStep, "Passo %d", "Step %d"),
+		text(keyActor, "Chi agisce", "Who acts"),
+		text(keyCounterparts, "Verso", "Towards"),
+		text(keySource, "Fonte", "Source"),
+		text(keyContacts, "Recapiti", "Contacts"),
+		text(keyEmail, "posta elettronica", "e-mail"),
+		text(keyPhone, "telefono", "phone"),
+		text(keyNoAddress, "recapito non indicato nel documento: da configurare", "no address in the document: to be configured"),
+		text(keyTerritories, "Territori", "Territories"),
+		text(keyPolicy, "Regole dell'ente", "Municipal policy"),
+		text(keyPolicyNote,
+			"Il documento chiede un «congruo anticipo» senza fissare un numero: il valore è stabilito dall'ente e si può modificare.",
+			"The document asks for «adequate notice» without a number: the value is set by the municipality and can be changed."),
+		text(keyLocalHolidays, "Festività locali (oltre a quelle nazionali): %s", "Local holidays (besides the national ones): %s"),
+		text(keyOperationsCall, "In emergenza chiamare il %[1]s (%[2]s).", "In an emergency call %[1]s (%[2]s)."),
+	}
+}

@@ -1,0 +1,103 @@
+package guideline
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// WorkingDays is a count of working days: Monday to Friday, except Italian
+// public holidays and the local holidays of the [Policy].
+type WorkingDays int
+
+// Duration is a [time.Duration] written in JSON as a Go duration string
+// ("90s", "2m"). A string that cannot be read decodes to -1, which
+// validation reports on the field that held it.
+type Duration time.Duration
+
+// MarshalJSON writes the duration as a string such as "2m0s".
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).String())
+}
+
+// UnmarshalJSON reads a duration string. It never fails on a malformed
+// string: it stores -1 so that validation can name the field.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) != nil {
+		*d = -1
+		return nil
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		v = -1
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Std returns d as a [time.Duration].
+func (d Duration) Std() time.Duration { return time.Duration(d) }
+
+// Policy holds the values the document leaves to the municipality.
+type Policy struct {
+	// MinLeadTime is the least advance notice, in working days, with which
+	// a preventive request must reach the recipients ("congruo anticipo").
+	// The document sets no number; Milan's default is 3 working days, time
+	// for the Command to make the checks the document mentions.
+	MinLeadTime WorkingDays `json:"min_lead_time_working_days" validate:"gte=1,lte=60"`
+	// AlertColleaguesTimeout is how long step 1 of an emergency (calling
+	// other staff) may stay unconfirmed before the library escalates. The
+	// document says "prontamente, senza indugio"; default 1 minute.
+	AlertColleaguesTimeout Duration `json:"alert_colleagues_timeout" validate:"duration"`
+	// CallOperationsCentreTimeout is how long step 2 (the call to the shift
+	// supervisor) may stay unconfirmed after step 1 before the library
+	// escalates. The document says "immediatamente"; default 2 minutes.
+	CallOperationsCentreTimeout Duration `json:"call_operations_centre_timeout" validate:"duration"`
+	// UrgentDeliveryDeadline is how long an urgent message may wait for
+	// delivery on its first channel before it also goes to the fallback
+	// channel; default 60 seconds.
+	UrgentDeliveryDeadline Duration `json:"urgent_delivery_deadline" validate:"duration"`
+	// TimeZone is the IANA name of the municipality's time zone; "Europe/Rome".
+	TimeZone string `json:"time_zone" validate:"required,timezone"`
+	// LocalHolidays are days off besides the national holidays, as "MM-DD":
+	// in Milan, "12-07", Sant'Ambrogio.
+	LocalHolidays []string `json:"local_holidays,omitempty" validate:"omitempty,dive,monthday"`
+}
+
+// RuleID identifies a rule of the policy, for citing and printing it.
+type RuleID string
+
+// The rules of the policy.
+const (
+	// RuleMinLeadTime: a preventive request is sent with adequate notice.
+	RuleMinLeadTime RuleID = "min_lead_time"
+	// RuleRecordRequests: every preventive request sent is recorded.
+	RuleRecordRequests RuleID = "record_requests"
+	// RuleAlertColleaguesTimeout: step 1 of an emergency is confirmed in time.
+	RuleAlertColleaguesTimeout RuleID = "alert_colleagues_timeout"
+	// RuleCallOperationsCentreTimeout: step 2 of an emergency is confirmed in time.
+	RuleCallOperationsCentreTimeout RuleID = "call_operations_centre_timeout"
+)
+
+// MessageKey is the catalog key of the rule's text.
+func (id RuleID) MessageKey() string { return "rule." + string(id) }
+
+// Rule is one rule of the policy with the clause of the document it comes
+// from.
+type Rule struct {
+	// ID identifies the rule.
+	ID RuleID
+	// Clause is where the document says it.
+	Clause Clause
+}
+
+// Rules returns the rules of the policy with their clauses, in the order of
+// the document.
+func Rules() []Rule {
+	return []Rule{
+		{RuleMinLeadTime, Clause{Phase: PhasePreventive, Paragraph: 3}},
+		{RuleRecordRequests, Clause{Phase: PhasePreventive, Paragraph: 3}},
+		{RuleAlertColleaguesTimeout, Clause{Phase: PhaseEmergency, Paragraph: 1, Item: 1}},
+		{RuleCallOperationsCentreTimeout, Clause{Phase: PhaseEmergency, Paragraph: 1, Item: 2}},
+	}
+}

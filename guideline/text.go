@@ -1,0 +1,143 @@
+package guideline
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+// Name returns the role's name in the printer's language.
+func (r Role) Name(p *message.Printer) string { return p.Sprintf(r.MessageKey()) }
+
+// Name returns the phase's name in the printer's language.
+func (ph Phase) Name(p *message.Printer) string { return p.Sprintf(ph.MessageKey()) }
+
+// Name returns the step's short name in the printer's language.
+func (s Step) Name(p *message.Printer) string { return p.Sprintf(s.ID.NameKey()) }
+
+// Duty returns what the step requires of its actor, in the printer's
+// language.
+func (s Step) Duty(p *message.Printer) string { return p.Sprintf(s.ID.DutyKey()) }
+
+// Text returns the step as one line: number, name, duty and clause.
+func (s Step) Text(p *message.Printer) string {
+	return fmt.Sprintf("%s – %s. %s (%s)", p.Sprintf(keyStep, s.Number), s.Name(p), s.Duty(p), s.Clause.Text(p))
+}
+
+// Text returns the clause as it is cited, such as "Gestione
+// dell'emergenza, capoverso 1, punto 2".
+func (c Clause) Text(p *message.Printer) string {
+	if c.Item > 0 {
+		return p.Sprintf(keyClauseItem, c.Phase.Name(p), c.Paragraph, c.Item)
+	}
+	return p.Sprintf(keyClause, c.Phase.Name(p), c.Paragraph)
+}
+
+// Text returns the count with its unit, such as "3 giorni lavorativi".
+func (n WorkingDays) Text(p *message.Printer) string { return p.Sprintf(keyWorkingDays, int(n)) }
+
+// Text returns the duration in whole minutes when it is a whole number of
+// minutes ("2 minuti"), in seconds otherwise ("90 secondi").
+func (d Duration) Text(p *message.Printer) string {
+	td := time.Duration(d)
+	if td%time.Minute == 0 {
+		return p.Sprintf(keyMinutes, int(td/time.Minute))
+	}
+	return p.Sprintf(keySeconds, int(td.Round(time.Second)/time.Second))
+}
+
+// RuleText returns the rule with the guideline's values, in the printer's
+// language.
+func (g Guideline) RuleText(p *message.Printer, id RuleID) string {
+	pol := g.spec.Policy
+	switch id {
+	case RuleMinLeadTime:
+		return p.Sprintf(id.MessageKey(), int(pol.MinLeadTime))
+	case RuleAlertColleaguesTimeout:
+		return p.Sprintf(id.MessageKey(), pol.AlertColleaguesTimeout.Text(p))
+	case RuleCallOperationsCentreTimeout:
+		return p.Sprintf(id.MessageKey(), pol.CallOperationsCentreTimeout.Text(p))
+	}
+	return p.Sprintf(id.MessageKey())
+}
+
+// WriteProcedure writes the whole procedure for a person to read, in the
+// language of tag (Italian when the catalog lacks it): title, issue, both
+// phases step by step with their clauses, contacts, policy and territories.
+func (g Guideline) WriteProcedure(w io.Writer, tag language.Tag) error {
+	p := BaseCatalog().Printer(tag)
+	var b strings.Builder
+	line := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
+	layout := p.Sprintf(keyDateLayout)
+	line("%s", strings.ToUpper(g.Title()))
+	line("%s", p.Sprintf(keyIssued, g.Municipality(), g.Issued().Format(layout)))
+	line("%s", p.Sprintf(keySignedBy, strings.Join(g.Issuers(), "; ")))
+	line("%s", p.Sprintf(keyVersion, g.Version()))
+	if c, ok := g.Contact(RoleOperationsCentre); ok && c.Phone != "" {
+		line("")
+		line("%s", p.Sprintf(keyOperationsCall, c.Phone.Display(), RoleOperationsCentre.Name(p)))
+	}
+	for _, ph := range Phases() {
+		line("")
+		line("%s", strings.ToUpper(ph.Name(p)))
+		for _, s := range g.Steps(ph) {
+			line("")
+			line("%s – %s", p.Sprintf(keyStep, s.Number), s.Name(p))
+			line("  %s", s.Duty(p))
+			line("  %s: %s", p.Sprintf(keyActor), s.Actor.Name(p))
+			if len(s.Counterparts) > 0 {
+				names := make([]string, len(s.Counterparts))
+				for i, r := range s.Counterparts {
+					names[i] = r.Name(p)
+				}
+				line("  %s: %s", p.Sprintf(keyCounterparts), strings.Join(names, "; "))
+			}
+			line("  %s: %s", p.Sprintf(keySource), s.Clause.Text(p))
+		}
+	}
+	line("")
+	line("%s", strings.ToUpper(p.Sprintf(keyContacts)))
+	for _, c := range g.Contacts() {
+		if role := c.Role.Name(p); role != c.Name {
+			line("- %s (%s)", c.Name, role)
+		} else {
+			line("- %s", c.Name)
+		}
+		if c.Email != "" {
+			line("  %s: %s", p.Sprintf(keyEmail), c.Email)
+		}
+		if c.Phone != "" {
+			line("  %s: %s", p.Sprintf(keyPhone), c.Phone.Display())
+		}
+		if c.Email == "" && c.Phone == "" {
+			line("  %s", p.Sprintf(keyNoAddress))
+		}
+	}
+	line("")
+	line("%s", strings.ToUpper(p.Sprintf(keyPolicy)))
+	for _, r := range Rules() {
+		line("- %s (%s)", g.RuleText(p, r.ID), r.Clause.Text(p))
+	}
+	line("  %s", p.Sprintf(keyPolicyNote))
+	if hs := g.spec.Policy.LocalHolidays; len(hs) > 0 {
+		days := make([]string, len(hs))
+		for i, md := range hs {
+			t, _ := time.Parse(time.DateOnly, "2024-"+md) // validated as MM-DD
+			days[i] = t.Format(p.Sprintf(keyDayLayout))
+		}
+		line("  %s", p.Sprintf(keyLocalHolidays, strings.Join(days, ", ")))
+	}
+	line("")
+	line("%s", strings.ToUpper(p.Sprintf(keyTerritories)))
+	names := make([]string, 0, len(g.spec.Territories))
+	for _, t := range g.spec.Territories {
+		names = append(names, t.Name)
+	}
+	line("%s", strings.Join(names, ", "))
+	_, err := io.WriteString(w, b.String())
+	return err
+}

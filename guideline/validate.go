@@ -1,0 +1,278 @@
+package guideline
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	enlocale "github.com/go-playground/locales/en"
+	itlocale "github.com/go-playground/locales/it"
+	ut "github.com/go-playground/universal-translator"
+	"github.com/go-playground/validator/v10"
+	entrans "github.com/go-playground/validator/v10/translations/en"
+	ittrans "github.com/go-playground/validator/v10/translations/it"
+	"golang.org/x/text/language"
+)
+
+// ErrInvalid is matched by every [*ValidationError] with [errors.Is].
+var ErrInvalid = errors.New("dati non validi")
+
+// FieldError is one invalid field. It names the field, the rule broken and
+// the rule's parameter, never the field's value, which may be personal data.
+type FieldError struct {
+	// Path is the field's JSON path, such as "policy.time_zone" or
+	// "steps[2].actor".
+	Path string
+	// Rule is the validation rule, such as "required" or "email".
+	Rule string
+	// Param is the rule's parameter, such as "1" for gte=1, or empty.
+	Param string
+	// Italian is the message in Italian.
+	Italian string
+	// English is the message in English.
+	English string
+}
+
+// Message returns the message in the language of tag: English for any
+// English tag, Italian otherwise.
+func (e FieldError) Message(tag language.Tag) string {
+	if base, _ := tag.Base(); base.String() == "en" {
+		return e.English
+	}
+	return e.Italian
+}
+
+// ValidationError lists every invalid field of a value at once.
+type ValidationError struct {
+	// Fields are the invalid fields, in the order found.
+	Fields []FieldError
+}
+
+// Error returns the Italian messages, each after its field's path.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("dati non validi: ")
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Path)
+		b.WriteString(": ")
+		b.WriteString(f.Italian)
+	}
+	return b.String()
+}
+
+// Is reports whether target is [ErrInvalid].
+func (e *ValidationError) Is(target error) bool { return target == ErrInvalid }
+
+// Has reports whether the error lists the field at path, broken by rule
+// (any rule when rule is empty). Tests use it to assert on one field.
+func (e *ValidationError) Has(path, rule string) bool {
+	for _, f := range e.Fields {
+		if f.Path == path && (rule == "" || f.Rule == rule) {
+			return true
+		}
+	}
+	return false
+}
+
+// Validator checks structs against their `validate` tags and reports every
+// invalid field with its path and an Italian and an English message. It is
+// go-playground/validator with json field names, required struct fields,
+// the Italian and English translations, and the rules of this module
+// ("role", "phase", "step", "duration", "monthday").
+//
+// Build one with [NewValidator]; packages add their own rules with
+// [Validator.RegisterRule] before first use. After that it is safe for
+// concurrent use.
+type Validator struct {
+	v        *validator.Validate
+	it, en   ut.Translator
+	messages map[string]bool
+}
+
+// NewValidator returns a validator with the rules of this package.
+func NewValidator() *Validator {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	v.RegisterTagNameFunc(func(f reflect.StructField) string {
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			return ""
+		case "":
+			return f.Name
+		}
+		return name
+	})
+	uni := ut.New(itlocale.New(), itlocale.New(), enlocale.New())
+	it, _ := uni.GetTranslator("it")
+	en, _ := uni.GetTranslator("en")
+	// The translations of the upstream packages register fixed data; an
+	// error here is a programming error caught by this package's tests.
+	must(ittrans.RegisterDefaultTranslations(v, it))
+	must(entrans.RegisterDefaultTranslations(v, en))
+	val := &Validator{v: v, it: it, en: en, messages: map[string]bool{}}
+	for _, tag := range translatedTags {
+		val.messages[tag] = true
+	}
+	for _, r := range baseRules() {
+		must(val.RegisterRule(r.tag, r.fn, r.it, r.en))
+	}
+	return val
+}
+
+func must(err error) {
+	if err != nil {
+		panic(err)
+	}
+}
+
+// RegisterRule adds a validation rule under tag with its messages. In the
+// messages, {0} stands for the field's name and {1} for the rule's
+// parameter. A nil fn registers messages only, for a rule the validator
+// already has or for a rule checked by hand with [Validator.Fail].
+func (val *Validator) RegisterRule(tag string, fn validator.Func, italian, english string) error {
+	if fn != nil {
+		if err := val.v.RegisterValidation(tag, fn); err != nil {
+			return fmt.Errorf("guideline: regola %q: %w", tag, err)
+		}
+	}
+	for _, x := range []struct {
+		tr  ut.Translator
+		msg string
+	}{{val.it, italian}, {val.en, english}} {
+		if x.msg == "" {
+			return fmt.Errorf("guideline: regola %q senza messaggio", tag)
+		}
+		err := val.v.RegisterTranslation(tag, x.tr,
+			func(tr ut.Translator) error { return tr.Add(tag, x.msg, true) },
+			func(tr ut.Translator, fe validator.FieldError) string {
+				s, _ := tr.T(tag, fe.Field(), fe.Param())
+				return s
+			})
+		if err != nil {
+			return fmt.Errorf("guideline: regola %q: %w", tag, err)
+		}
+	}
+	val.messages[tag] = true
+	return nil
+}
+
+// HasMessages reports whether tag has its Italian and English messages. A
+// tag without them would fall back silently to the validator's English
+// text; the module's tests check every tag in use.
+func (val *Validator) HasMessages(tag string) bool { return val.messages[tag] }
+
+// Struct validates s and returns nil or a [*ValidationError] listing every
+// invalid field.
+func (val *Validator) Struct(s any) error {
+	err := val.v.Struct(s)
+	if err == nil {
+		return nil
+	}
+	var ves validator.ValidationErrors
+	if !errors.As(err, &ves) {
+		return fmt.Errorf("guideline: validazione non eseguibile: %w", err)
+	}
+	out := &ValidationError{}
+	for _, fe := range ves {
+		path := fe.Namespace()
+		if _, rest, ok := strings.Cut(path, "."); ok {
+			path = rest
+		}
+		out.Fields = append(out.Fields, val.fieldError(path, fe.Field(), fe.Tag(), fe.Param(),
+			func(tr ut.Translator) string { return fe.Translate(tr) }))
+	}
+	return out
+}
+
+// Fail builds the error of a rule checked by hand (one that needs more than
+// one field), using the messages registered for rule. The field's name in
+// the message is the last element of path.
+func (val *Validator) Fail(path, rule, param string) FieldError {
+	name := path
+	if i := strings.LastIndexAny(path, ".]"); i >= 0 && i+1 < len(path) {
+		name = path[i+1:]
+	}
+	return val.fieldError(path, name, rule, param, func(tr ut.Translator) string {
+		s, _ := tr.T(rule, name, param)
+		return s
+	})
+}
+
+func (val *Validator) fieldError(path, name, rule, param string, translate func(ut.Translator) string) FieldError {
+	fe := FieldError{Path: path, Rule: rule, Param: param}
+	if val.messages[rule] {
+		fe.Italian, fe.English = translate(val.it), translate(val.en)
+	}
+	if fe.Italian == "" || fe.English == "" {
+		// Never show the validator's English fallback as Italian.
+		fe.Italian = fmt.Sprintf("%s non rispetta la regola %q", name, rule)
+		fe.English = fmt.Sprintf("%s breaks rule %q", name, rule)
+	}
+	return fe
+}
+
+var monthDay = regexp.MustCompile(`^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`)
+
+type rule struct {
+	tag    string
+	fn     validator.Func
+	it, en string
+}
+
+func stringRule(ok func(string) bool) validator.Func {
+	return func(fl validator.FieldLevel) bool { return ok(fl.Field().String()) }
+}
+
+func baseRules() []rule {
+	return []rule{
+		{"role", stringRule(func(s string) bool { return Role(s).Valid() }),
+			"{0} deve essere uno dei ruoli previsti dalle linee guida",
+			"{0} must be one of the roles of the guideline"},
+		{"phase", stringRule(func(s string) bool { return Phase(s).Valid() }),
+			"{0} deve essere \"preventive\" o \"emergency\"",
+			"{0} must be \"preventive\" or \"emergency\""},
+		{"step", stringRule(func(s string) bool { return StepID(s).Valid() }),
+			"{0} deve essere uno dei passi previsti dalle linee guida",
+			"{0} must be one of the steps of the guideline"},
+		{"duration", func(fl validator.FieldLevel) bool { return fl.Field().Int() > 0 },
+			"{0} deve essere una durata positiva, per esempio \"90s\" o \"2m\"",
+			"{0} must be a positive duration, such as \"90s\" or \"2m\""},
+		{"monthday", stringRule(func(s string) bool {
+			if !monthDay.MatchString(s) {
+				return false
+			}
+			_, err := time.Parse("2006-01-02", "2024-"+s) // 2024 is a leap year
+			return err == nil
+		}),
+			"{0} deve essere un giorno dell'anno nella forma MM-GG, per esempio 12-07",
+			"{0} must be a day of the year as MM-DD, such as 12-07"},
+		{"timezone", nil,
+			"{0} deve essere il nome di un fuso orario, per esempio Europe/Rome",
+			"{0} must be the name of a time zone, such as Europe/Rome"},
+		{"unique", nil,
+			"{0} non può essere ripetuto",
+			"{0} must not be repeated"},
+		{"type", nil,
+			"{0} contiene un dato di tipo non ammesso ({1})",
+			"{0} holds a value of the wrong type ({1})"},
+		{"missing", nil,
+			"{0} deve comprendere {1}",
+			"{0} must include {1}"},
+	}
+}
+
+// translatedTags are the tags for which both the Italian and the English
+// translations of go-playground/validator register a message. The module's
+// tests check that every tag used in a struct is here or registered with
+// RegisterRule.
+var translatedTags = []string{
+	"required", "len", "min", "max", "eq", "ne", "lt", "lte", "gt", "gte",
+	"email", "url", "uri", "e164", "datetime", "oneof", "uuid", "alphanum",
+	"numeric", "number", "lowercase", "uppercase", "startswith", "endswith",
+}
