@@ -1,0 +1,53 @@
+// Package sostegno runs the City of Milan's guideline of 2 March 2021 for
+// protecting social workers from aggression by the people they serve
+// ("Linee guida per interventi a sostegno degli operatori dei servizi
+// sociali"), issued by the Social Policies Directorate and the Local Police
+// Command.
+//
+// # The two phases
+//
+// Preventive phase (fase preventiva): when the Social Services judge that a
+// scheduled interview or a reception of the public may put staff at risk,
+// the responsible official (Funzionario P.O.) e-mails the Local Police
+// Command and the Area Director, with adequate notice, the service user's
+// personal data and a summary of the facts, asking for a precautionary
+// police presence on site; every request is recorded in a register kept
+// for monitoring.
+//
+// Emergency management (gestione dell'emergenza): on a verbal or physical
+// aggression, a threat or damage, (1) the operator calls other staff on
+// duty, (2) the colleague alerted phones the shift supervisor of the Local
+// Police Operations Centre, (3) the Operations Centre sends a patrol and/or
+// passes the intervention to the Police Forces, (4) the patrol's report
+// goes to the Command, which decides what to share with the Social Policies
+// Directorate.
+//
+// # Packages
+//
+//	guideline   the guideline as data: roles, phases, steps with the clause
+//	            each comes from, contacts, policy, territories, the Italian
+//	            and English message catalog, validation, diagrams
+//	register    the register: an append-only, hash-chained, sealed event log
+//	            (the port Register and the portable Log around it); backends
+//	            in memregister, sqliteregister, pgregister; the conformance
+//	            suite in registertest
+//	notify      notifications: the port Notifier and the shared behaviour
+//	            around it (retry, fan-out, fallback, de-duplication);
+//	            adapters in smtpnotify, webhooknotify, slognotify; test
+//	            helpers and the conformance suite in notifytest
+//	examples/   runnable programs that wire everything together
+//
+// # Import rules
+//
+// guideline imports no other package of this module. notify and register
+// import only guideline; they never import the lifecycles (request,
+// incident) built on them. Adapters that pull in a third-party dependency
+// live in their own sub-package, so that importing a port pulls in nothing
+// heavy. Wiring happens only in examples/. The test in this package checks
+// these rules on every run.
+//
+// # Personal data
+//
+// Personal data of service users never appears in logs or error strings
+// and is sealed (AES-256-GCM) before it reaches any register backend.
+package sostegno
