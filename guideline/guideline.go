@@ -2,6 +2,7 @@ package guideline
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -60,8 +61,8 @@ func New(spec Spec) (Guideline, error) {
 	v := validate()
 	var fields []FieldError
 	if err := v.Struct(spec); err != nil {
-		ve, ok := err.(*ValidationError)
-		if !ok {
+		var ve *ValidationError
+		if !errors.As(err, &ve) {
 			return Guideline{}, err
 		}
 		fields = ve.Fields
@@ -160,7 +161,7 @@ func Load(r io.Reader) (Guideline, error) {
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&spec); err != nil {
 		var te *json.UnmarshalTypeError
-		if ok := asTypeError(err, &te); ok && te.Field != "" {
+		if errors.As(err, &te) && te.Field != "" {
 			v := validate()
 			return Guideline{}, &ValidationError{Fields: []FieldError{v.Fail(te.Field, "type", te.Value)}}
 		}
@@ -170,14 +171,6 @@ func Load(r io.Reader) (Guideline, error) {
 		return Guideline{}, fmt.Errorf("guideline: documento JSON non leggibile: contenuto dopo la fine del documento")
 	}
 	return New(spec)
-}
-
-func asTypeError(err error, te **json.UnmarshalTypeError) bool {
-	t, ok := err.(*json.UnmarshalTypeError)
-	if ok {
-		*te = t
-	}
-	return ok
 }
 
 // MarshalJSON writes the guideline's [Spec].
