@@ -1,0 +1,362 @@
+package notifytest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/notify"
+)
+
+// Peer says how the test's receiving end behaves for a notifier under test.
+type Peer int
+
+// The behaviours of a peer.
+const (
+	// Accept receives every message.
+	Accept Peer = iota
+	// RejectPermanently refuses every message in a way that retrying
+	// cannot fix (an SMTP 5xx reply, an HTTP 400).
+	RejectPermanently
+	// FailTemporarily fails every message in a way a later attempt may fix
+	// (an SMTP 4xx reply, an HTTP 503).
+	FailTemporarily
+	// Stall never answers until the caller's context is done.
+	Stall
+)
+
+// String returns the peer's name.
+func (p Peer) String() string {
+	switch p {
+	case Accept:
+		return "Accept"
+	case RejectPermanently:
+		return "RejectPermanently"
+	case FailTemporarily:
+		return "FailTemporarily"
+	case Stall:
+		return "Stall"
+	}
+	return fmt.Sprintf("Peer(%d)", int(p))
+}
+
+// NewNotifier returns a fresh notifier delivering to a peer the test
+// controls, behaving as peer. It may call t.Skip for a peer the adapter
+// cannot be given; the cases that need it are then skipped.
+type NewNotifier func(t *testing.T, peer Peer) notify.Notifier
+
+// Delivered is what a peer received: the idempotency key as carried on the
+// wire (decoded by the harness if the wire form differs, as with a
+// Message-ID), subject and text body.
+type Delivered struct{ Key, Subject, Text string }
+
+// Inspect returns what the peer behind n has received so far.
+type Inspect func(t *testing.T, n notify.Notifier) []Delivered
+
+// ErrUnsupportedPeer is returned by a [Harness]'s New for a peer the
+// adapter cannot be given; [Check] then skips the cases that need it.
+var ErrUnsupportedPeer = errors.New("notifytest: comportamento del destinatario non disponibile")
+
+// Harness is the error-returning form of [NewNotifier] and [Inspect], for
+// [Check].
+type Harness struct {
+	// New returns a fresh notifier whose peer behaves as peer, or an error
+	// wrapping ErrUnsupportedPeer.
+	New func(peer Peer) (notify.Notifier, error)
+	// Inspect returns what the peer behind n has received so far.
+	Inspect func(n notify.Notifier) ([]Delivered, error)
+}
+
+// Run runs the conformance suite on the notifiers made by newNotifier,
+// one subtest per rule, with a fresh notifier for each. Every adapter of
+// this module runs it from its conformance_test.go.
+func Run(t *testing.T, newNotifier NewNotifier, inspect Inspect) {
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := Harness{
+				New: func(p Peer) (notify.Notifier, error) { return newNotifier(t, p), nil },
+				Inspect: func(n notify.Notifier) ([]Delivered, error) {
+					return inspect(t, n), nil
+				},
+			}
+			err := c.run(h)
+			if errors.Is(err, ErrUnsupportedPeer) {
+				t.Skip(err)
+			}
+			if err != nil {
+				t.Errorf("regola: %s\n%v", c.rule, err)
+			}
+		})
+	}
+}
+
+// Check runs the conformance suite with h and returns the failures joined,
+// each prefixed by its rule, or nil. Cases whose peer h does not support
+// are skipped.
+func Check(h Harness) error {
+	var errs []error
+	for _, c := range cases {
+		err := c.run(h)
+		if err != nil && !errors.Is(err, ErrUnsupportedPeer) {
+			errs = append(errs, fmt.Errorf("%s (%s): %w", c.name, c.rule, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Rules returns the rules of the conformance suite, one sentence each,
+// in the order they are checked.
+func Rules() []string {
+	rs := make([]string, len(cases))
+	for i, c := range cases {
+		rs[i] = c.rule
+	}
+	return rs
+}
+
+type testCase struct {
+	name, rule string
+	run        func(Harness) error
+}
+
+// Secrets put in the messages of the suite, that no error may contain.
+const (
+	secretName = "Mariarosa Brambilla"
+	secretCF   = "BRMMRS80A41F205X"
+)
+
+// message returns a message of the suite with key and text.
+func message(key, subject, text string) notify.Message {
+	return notify.Message{
+		Key:      key,
+		Kind:     "notifytest.conformance",
+		Priority: notify.Normal,
+		To: []notify.Recipient{{
+			Role:  guideline.RolePoliceCommand,
+			Name:  "Comando di Polizia Locale",
+			Email: "comando@example.org",
+			Phone: "+390200000000",
+		}},
+		Subject:  subject,
+		Text:     text,
+		Language: language.Italian,
+	}
+}
+
+// promptly bounds how long a notifier may take to return after its
+// context is done.
+const promptly = 5 * time.Second
+
+var cases = []testCase{
+	{
+		name: "DeliveredOnceWithKey",
+		rule: "un messaggio accettato è consegnato una volta sola, con la sua chiave di idempotenza, il suo oggetto e il suo testo",
+		run: func(h Harness) error {
+			n, err := h.New(Accept)
+			if err != nil {
+				return err
+			}
+			m := message("conformance-once-1", "Prova di consegna", "Testo della prova.\nSeconda riga.")
+			if err := n.Notify(context.Background(), m); err != nil {
+				return fmt.Errorf("Notify: %w", err)
+			}
+			return expectDelivered(h, n, m)
+		},
+	},
+	{
+		name: "ContextDoneBeforeSend",
+		rule: "con un contesto già concluso Notify non consegna nulla e restituisce un errore che avvolge ctx.Err()",
+		run: func(h Harness) error {
+			n, err := h.New(Accept)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			err = n.Notify(ctx, message("conformance-cancelled-1", "Annullato", "Non deve arrivare."))
+			if !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("errore %v, atteso un errore che avvolga context.Canceled", err)
+			}
+			got, err := h.Inspect(n)
+			if err != nil {
+				return err
+			}
+			if len(got) != 0 {
+				return fmt.Errorf("consegnati %d messaggi, attesi 0", len(got))
+			}
+			return nil
+		},
+	},
+	{
+		name: "ContextCancelledWhileStalled",
+		rule: "se il destinatario non risponde, Notify ritorna subito dopo la fine del contesto con un errore che avvolge ctx.Err() e non è definitivo",
+		run: func(h Harness) error {
+			n, err := h.New(Stall)
+			if err != nil {
+				return err
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			res := make(chan error, 1)
+			go func() {
+				res <- n.Notify(ctx, message("conformance-stall-1", "In attesa", "Il destinatario non risponde."))
+			}()
+			select {
+			case err := <-res:
+				return fmt.Errorf("Notify è tornato prima della fine del contesto: %v", err)
+			case <-time.After(100 * time.Millisecond):
+			}
+			cancel()
+			select {
+			case err := <-res:
+				switch {
+				case !errors.Is(err, context.Canceled):
+					return fmt.Errorf("errore %v, atteso un errore che avvolga context.Canceled", err)
+				case notify.IsPermanent(err):
+					return fmt.Errorf("errore %v classificato come definitivo", err)
+				}
+				return nil
+			case <-time.After(promptly):
+				return fmt.Errorf("Notify non è tornato entro %v dalla fine del contesto", promptly)
+			}
+		},
+	},
+	{
+		name: "PermanentRejection",
+		rule: "un rifiuto definitivo del destinatario è classificato definitivo (notify.IsPermanent) e l'errore non contiene il testo né i nomi del messaggio",
+		run: func(h Harness) error {
+			n, err := h.New(RejectPermanently)
+			if err != nil {
+				return err
+			}
+			m := message("conformance-permanent-1", "Rifiuto", "Riguarda "+secretName+", codice fiscale "+secretCF+".")
+			m.To[0].Name = secretName
+			err = n.Notify(context.Background(), m)
+			switch {
+			case err == nil:
+				return errors.New("Notify non ha restituito errori")
+			case !notify.IsPermanent(err):
+				return fmt.Errorf("errore %v non classificato come definitivo", err)
+			}
+			return noLeak(err)
+		},
+	},
+	{
+		name: "TemporaryFailure",
+		rule: "un guasto temporaneo del destinatario non è classificato definitivo e l'errore non contiene il testo né i nomi del messaggio",
+		run: func(h Harness) error {
+			n, err := h.New(FailTemporarily)
+			if err != nil {
+				return err
+			}
+			m := message("conformance-temporary-1", "Guasto", "Riguarda "+secretName+", codice fiscale "+secretCF+".")
+			m.To[0].Name = secretName
+			err = n.Notify(context.Background(), m)
+			switch {
+			case err == nil:
+				return errors.New("Notify non ha restituito errori")
+			case notify.IsPermanent(err):
+				return fmt.Errorf("errore %v classificato come definitivo", err)
+			}
+			return noLeak(err)
+		},
+	},
+	{
+		name: "ItalianAccents",
+		rule: "oggetto e testo in UTF-8 con le lettere accentate italiane arrivano identici",
+		run: func(h Harness) error {
+			n, err := h.New(Accept)
+			if err != nil {
+				return err
+			}
+			m := message("conformance-utf8-1",
+				"Perché è urgente: l'attività di lunedì è già più vicina",
+				"È così: è à ù ò ì é.\nCittà, virtù, però, lunedì, perché.\nÀ È Ì Ò Ù – «virgolette» €")
+			if err := n.Notify(context.Background(), m); err != nil {
+				return fmt.Errorf("Notify: %w", err)
+			}
+			return expectDelivered(h, n, m)
+		},
+	},
+	{
+		name: "ConcurrentUse",
+		rule: "usato da più goroutine insieme, il notificatore consegna ogni messaggio una volta sola",
+		run: func(h Harness) error {
+			n, err := h.New(Accept)
+			if err != nil {
+				return err
+			}
+			const count = 8
+			msgs := make([]notify.Message, count)
+			errs := make([]error, count)
+			var wg sync.WaitGroup
+			for i := range msgs {
+				msgs[i] = message(fmt.Sprintf("conformance-concurrent-%d", i), fmt.Sprintf("Messaggio %d", i), fmt.Sprintf("Testo numero %d.", i))
+				wg.Go(func() { errs[i] = n.Notify(context.Background(), msgs[i]) })
+			}
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				return fmt.Errorf("Notify: %w", err)
+			}
+			return expectDelivered(h, n, msgs...)
+		},
+	},
+}
+
+// expectDelivered checks that the peer behind n received exactly msgs, in
+// any order, each once.
+func expectDelivered(h Harness, n notify.Notifier, msgs ...notify.Message) error {
+	got, err := h.Inspect(n)
+	if err != nil {
+		return err
+	}
+	want := make([]Delivered, len(msgs))
+	for i, m := range msgs {
+		want[i] = Delivered{Key: m.Key, Subject: m.Subject, Text: normalizeNewlines(m.Text)}
+	}
+	norm := make([]Delivered, len(got))
+	for i, d := range got {
+		norm[i] = Delivered{Key: d.Key, Subject: d.Subject, Text: normalizeNewlines(d.Text)}
+	}
+	cmp := func(a, b Delivered) int { return strings.Compare(a.Key, b.Key) }
+	slices.SortFunc(want, cmp)
+	slices.SortFunc(norm, cmp)
+	if !slices.Equal(norm, want) {
+		return fmt.Errorf("consegnati:\n%s\nattesi:\n%s", list(norm), list(want))
+	}
+	return nil
+}
+
+// normalizeNewlines turns CRLF line ends into LF and drops the final line
+// end, which mail transports add.
+func normalizeNewlines(s string) string {
+	return strings.TrimRight(strings.ReplaceAll(s, "\r\n", "\n"), "\n")
+}
+
+func list(ds []Delivered) string {
+	var b strings.Builder
+	for _, d := range ds {
+		fmt.Fprintf(&b, "  %q %q %q\n", d.Key, d.Subject, d.Text)
+	}
+	if len(ds) == 0 {
+		b.WriteString("  (nessuno)\n")
+	}
+	return b.String()
+}
+
+func noLeak(err error) error {
+	for _, s := range []string{secretName, secretCF} {
+		if strings.Contains(err.Error(), s) {
+			return errors.New("l'errore contiene un dato personale del messaggio")
+		}
+	}
+	return nil
+}
