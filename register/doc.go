@@ -1,0 +1,107 @@
+// Package register is the guideline's register of preventive requests, and
+// more: every change of state of a request or an incident is an entry
+// appended here. It is an append-only, hash-chained, sealed event log.
+//
+// # Port and portable type
+//
+// The package has two halves, as database/sql has driver and DB, and as the
+// Go CDK has its drivers and portable types:
+//
+//   - [Register] is the port a storage backend implements. It is small: store
+//     a [Batch] of opaque [Record] values atomically, with a compare-and-swap
+//     on the register's [Head] and on each stream's version, and read records
+//     back in order. Backends live in sub-packages (memregister,
+//     sqliteregister, pgregister); registertest is the conformance suite any
+//     backend runs.
+//   - [Log] wraps any Register and does everything else once: it validates
+//     events, seals personal data, encodes and hashes entries, retries when
+//     another writer moved the head, verifies the chain, issues checkpoints,
+//     keeps the access log, computes the monitoring summary and exports CSV.
+//     No backend can get the chain wrong because no backend computes it.
+//
+// # Entries and the chain
+//
+// An [Entry] has a sequence number (from 1, without gaps), a time, the
+// stream it belongs to (a request or an incident) with its version in that
+// stream, a kind, a territory, an [Actor] (a guideline role and an
+// identifier), the guideline version, an optional [Pseudonym], non-personal
+// Data as JSON, and Personal data, sealed.
+//
+// Each entry has one canonical binary encoding ([EncodeEntry],
+// [DecodeEntry]), versioned and length-prefixed, which contains the
+// previous entry's hash. An entry's hash is the SHA-256 of its encoding, so
+// hash(n) = SHA-256(… hash(n-1) …): changing, removing or reordering any
+// entry breaks the chain after it. [Log.Verify] walks the chain and
+// reports the first entry that is not as written, as a [*VerifyError]
+// matching [ErrTampered]. It also checks that a record's index columns
+// (Seq, Stream, Version, Kind, Territory, Time), which backends keep for
+// filtering, agree with its body.
+//
+// # Optimistic concurrency
+//
+// [Log.Append] names the version the stream must be at; if another writer
+// (another instance acting on the same incident) appended first, it fails
+// with [ErrVersionConflict] and appends nothing, so no update is lost.
+// [Log.AppendBatch] writes several streams at once, all or none. Races for
+// the head of the register itself ([ErrHeadMoved]) are not conflicts: the
+// Log recomputes sequence numbers and hashes and tries again, a bounded
+// number of times.
+//
+// # Checkpoints
+//
+// A chain cannot see its tail cut off or the whole register rewritten. So
+// [Log.Checkpoint] issues signed checkpoints (origin, size, head hash) as
+// signed notes (golang.org/x/mod/sumdb/note), to be stored outside the
+// database; [ParseCheckpoint] checks a stored one with a trusted
+// note.Verifier, and [Log.Verify] against it detects truncation and
+// rewriting.
+//
+// # Personal data
+//
+// Personal data is sealed by a [Sealer] before the backend sees it; a Log
+// without a Sealer refuses events that carry personal data. [Keyring] is
+// the AES-256-GCM Sealer: each sealed value carries the id of its key, so
+// keys rotate, and is bound to its entry (stream, version, kind) by the
+// associated data. The chain covers the ciphertext, so [Keyring.Erase] at
+// the end of a retention period makes the data unreadable
+// ([ErrKeyErased]) while Verify still passes.
+//
+// A [Pseudonymizer] turns a codice fiscale into a keyed HMAC-SHA256
+// [Pseudonym] that monitoring can count without knowing the person; a plain
+// hash would be reversible by hashing every plausible codice fiscale.
+//
+// # The access log
+//
+// [Log.Unseal] opens personal data only for an [Access]: an actor and a
+// purpose. It first appends an entry of kind [KindAccess] to
+// [AccessStream] recording who read which entry, when and why, so the
+// register is also its own access log. [Log.ExportCSV] with an opener does
+// the same once per export.
+//
+// # Kinds and Data conventions
+//
+// The request and incident packages append entries of the Kind constants
+// of this package (KindRequestSubmitted … KindIncidentClosed). Data is a
+// JSON object of non-personal facts; [Log.Summary] reads only these fields:
+//
+//   - [DataAppointment] ("appointment_at", RFC 3339) in
+//     [KindRequestSubmitted]: the lead time is from the entry's time to it;
+//   - [DataOutcome] ("outcome") in [KindRequestCompleted];
+//   - [DataIncidentKind] ("incident_kind") in [KindIncidentReported].
+//
+// Every entry's Territory is the territory concerned, and its Guideline the
+// version of the guideline it was written under.
+//
+// # Monitoring and export
+//
+// [Log.Summary] counts requests by territory and month with outcomes and
+// lead times, incidents by kind and territory, and the time from report to
+// each emergency step (median and 90th percentile). [Log.ExportCSV] and
+// [Summary.WriteCSV] write CSV for Italian spreadsheets: ';' separator,
+// UTF-8 with byte order mark, dates as dd/mm/yyyy in Europe/Rome, Italian
+// headers, and never personal data unless the caller passes an [Access].
+package register
+
+// The time zone database is embedded so that dates are in Europe/Rome even
+// on systems without one.
+import _ "time/tzdata"

@@ -1,0 +1,95 @@
+package register
+
+// Kinds of the lifecycle events that the request and incident packages
+// append, and that [Log.Summary] reads. Kinds are dotted lower-case names;
+// callers may append kinds of their own.
+const (
+	// KindRequestSubmitted: a preventive request was sent to the Police
+	// Command and the Area Director. Data carries [DataAppointment].
+	KindRequestSubmitted = "request.submitted"
+	// KindRequestInfoRequested: the Command asked for more information.
+	KindRequestInfoRequested = "request.info_requested"
+	// KindRequestAccepted: a precautionary presence was granted.
+	KindRequestAccepted = "request.accepted"
+	// KindRequestDeclined: a precautionary presence was refused.
+	KindRequestDeclined = "request.declined"
+	// KindRequestCompleted: the appointment took place. Data may carry
+	// [DataOutcome].
+	KindRequestCompleted = "request.completed"
+	// KindRequestCancelled: the request was withdrawn.
+	KindRequestCancelled = "request.cancelled"
+
+	// KindIncidentReported: a violent event was reported. Data carries
+	// [DataIncidentKind].
+	KindIncidentReported = "incident.reported"
+	// KindIncidentColleaguesAlerted: step 1, other staff on duty alerted.
+	KindIncidentColleaguesAlerted = "incident.colleagues_alerted"
+	// KindIncidentOperationsCentreCalled: step 2, the Operations Centre's
+	// shift supervisor was phoned.
+	KindIncidentOperationsCentreCalled = "incident.operations_centre_called"
+	// KindIncidentDispatched: step 3, a patrol and/or the Police Forces
+	// were sent.
+	KindIncidentDispatched = "incident.dispatched"
+	// KindIncidentPatrolReportFiled: step 4, the patrol's report reached
+	// the Command.
+	KindIncidentPatrolReportFiled = "incident.patrol_report_filed"
+	// KindIncidentCommandEvaluated: the Command evaluated the report.
+	KindIncidentCommandEvaluated = "incident.command_evaluated"
+	// KindIncidentSharedWithDirectorate: the Command shared what it learnt
+	// with the Social Policies Directorate.
+	KindIncidentSharedWithDirectorate = "incident.shared_with_directorate"
+	// KindIncidentClosed: the incident was closed.
+	KindIncidentClosed = "incident.closed"
+
+	// KindAccess: someone opened personal data or exported the register.
+	// Written by the Log itself in [AccessStream]; Data carries
+	// [DataPurpose] and [DataEntrySeq] and [DataEntryStream], or
+	// [DataExport].
+	KindAccess = "register.access"
+)
+
+// AccessStream is the stream of the access log. Callers cannot append to
+// it: only the Log writes it, when personal data is opened.
+const AccessStream = "register.access"
+
+// Names of the Data JSON fields the Log reads or writes. Data is a JSON
+// object; other fields are free, but must never hold personal data.
+const (
+	// DataAppointment, in KindRequestSubmitted: when the scheduled
+	// interview or reception takes place, as an RFC 3339 time. The lead
+	// time is from the entry's Time to this.
+	DataAppointment = "appointment_at"
+	// DataOutcome, in KindRequestCompleted (optional): a short code of
+	// what happened, such as "presence_provided" or "no_event".
+	DataOutcome = "outcome"
+	// DataIncidentKind, in KindIncidentReported: the kind of violent event,
+	// such as "verbal_aggression", "physical_aggression", "threat",
+	// "damage".
+	DataIncidentKind = "incident_kind"
+	// DataPurpose, in KindAccess: why the data was read.
+	DataPurpose = "purpose"
+	// DataEntrySeq, in KindAccess: the sequence number of the entry read.
+	DataEntrySeq = "entry_seq"
+	// DataEntryStream, in KindAccess: the stream of the entry read.
+	DataEntryStream = "entry_stream"
+	// DataExport, in KindAccess: the filter of an export with personal
+	// data, as an object.
+	DataExport = "export"
+)
+
+// requestOutcomeKinds are the request kinds counted as outcomes.
+var requestOutcomeKinds = []string{
+	KindRequestAccepted, KindRequestDeclined, KindRequestCompleted, KindRequestCancelled,
+}
+
+// incidentStepKinds are the emergency steps timed from the report, in the
+// guideline's order.
+var incidentStepKinds = []string{
+	KindIncidentColleaguesAlerted,
+	KindIncidentOperationsCentreCalled,
+	KindIncidentDispatched,
+	KindIncidentPatrolReportFiled,
+	KindIncidentCommandEvaluated,
+	KindIncidentSharedWithDirectorate,
+	KindIncidentClosed,
+}

@@ -1,0 +1,113 @@
+package registertest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/sostegno/sostegno/register"
+)
+
+func lifecycleCases() []testCase {
+	return []testCase{
+		{"ContextDone", "Head, Version, Append e Scan chiamati con un contesto già annullato falliscono con un errore che avvolge context.Canceled, e Append non memorizza nulla.", testContextDone},
+		{"ContextDoneDuringScan", "Se il contesto di uno Scan viene annullato durante l'iterazione, lo Scan non restituisce altri record ma un errore che avvolge context.Canceled.", testContextDoneDuringScan},
+		{"Closed", "Dopo Close, Head, Version, Append e Scan falliscono con un errore che avvolge ErrClosed.", testClosed},
+		{"CloseTwice", "Chiudere due volte non causa panic; il secondo Close restituisce nil o un errore che avvolge ErrClosed.", testCloseTwice},
+	}
+}
+
+// allMethods calls every method of the port once and returns their errors,
+// named.
+func allMethods(ctx context.Context, reg register.Register, b register.Batch) map[string]error {
+	errs := make(map[string]error)
+	_, errs["Head"] = reg.Head(ctx)
+	_, errs["Version"] = reg.Version(ctx, "richiesta-1")
+	errs["Append"] = reg.Append(ctx, b)
+	errs["Scan"] = errors.New("reg.Scan non ha restituito nessun errore")
+	n := 0
+	for rec, err := range reg.Scan(ctx, register.Filter{}) {
+		n++
+		if err != nil {
+			errs["Scan"] = err
+			if rec.Seq != 0 || rec.Body != nil {
+				errs["Scan"] = fmt.Errorf("reg.Scan ha restituito l'errore %w con un record non zero", err)
+			}
+			break
+		}
+		if n > 100 {
+			break
+		}
+	}
+	return errs
+}
+
+// expectAll checks that every error of allMethods wraps target.
+func expectAll(errs map[string]error, target error) error {
+	var bad []error
+	for _, name := range []string{"Head", "Version", "Append", "Scan"} {
+		if !errors.Is(errs[name], target) {
+			bad = append(bad, fmt.Errorf("%s = %v, atteso un errore che avvolge %q", name, errs[name], target))
+		}
+	}
+	return errors.Join(bad...)
+}
+
+func testContextDone(ctx context.Context, inst Instance) error {
+	w := newWriter(inst.Register)
+	if err := w.append(ctx, spec{"richiesta-1", kindSubmitted, territory1}); err != nil {
+		return err
+	}
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := expectAll(allMethods(done, w.reg, w.batch(spec{"richiesta-1", kindAccepted, territory1})), context.Canceled); err != nil {
+		return err
+	}
+	return w.check(ctx)
+}
+
+func testContextDoneDuringScan(ctx context.Context, inst Instance) error {
+	if _, err := fixture(ctx, inst.Register); err != nil {
+		return err
+	}
+	scanCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	n := 0
+	var last error
+	for _, err := range inst.Register.Scan(scanCtx, register.Filter{}) {
+		if err != nil {
+			last = err
+			break
+		}
+		n++
+		if n > 1 {
+			return fmt.Errorf("lo Scan ha restituito %d record dopo l'annullamento del contesto", n-1)
+		}
+		cancel()
+	}
+	if !errors.Is(last, context.Canceled) {
+		return fmt.Errorf("lo Scan annullato è terminato con %v, atteso un errore che avvolge context.Canceled", last)
+	}
+	return nil
+}
+
+func testClosed(ctx context.Context, inst Instance) error {
+	w := newWriter(inst.Register)
+	if err := w.append(ctx, spec{"richiesta-1", kindSubmitted, territory1}); err != nil {
+		return err
+	}
+	if err := w.reg.Close(); err != nil {
+		return fmt.Errorf("reg.Close: %w", err)
+	}
+	return expectAll(allMethods(ctx, w.reg, w.batch(spec{"richiesta-1", kindAccepted, territory1})), register.ErrClosed)
+}
+
+func testCloseTwice(ctx context.Context, inst Instance) error {
+	if err := inst.Register.Close(); err != nil {
+		return fmt.Errorf("primo Close: %w", err)
+	}
+	if err := inst.Register.Close(); err != nil && !errors.Is(err, register.ErrClosed) {
+		return fmt.Errorf("secondo Close = %v, atteso nil o un errore che avvolge ErrClosed", err)
+	}
+	return nil
+}

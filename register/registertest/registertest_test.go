@@ -1,0 +1,125 @@
+package registertest_test
+
+import (
+	"context"
+	"iter"
+	"strings"
+	"testing"
+
+	"github.com/sostegno/sostegno/register"
+	"github.com/sostegno/sostegno/register/memregister"
+	"github.com/sostegno/sostegno/register/registertest"
+)
+
+// broken wraps a correct backend and breaks one rule of the port.
+type broken struct {
+	register.Register
+	ignoreLimit    bool
+	ignoreVersions bool
+	ignoreCtx      bool
+}
+
+func (b broken) Append(ctx context.Context, batch register.Batch) error {
+	if b.ignoreVersions {
+		// Claim the versions the register has, so the check always passes.
+		for s := range batch.Versions {
+			v, err := b.Register.Version(ctx, s)
+			if err != nil {
+				return err
+			}
+			batch.Versions[s] = v
+		}
+	}
+	return b.Register.Append(ctx, batch)
+}
+
+func (b broken) Scan(ctx context.Context, f register.Filter) iter.Seq2[register.Record, error] {
+	if b.ignoreLimit {
+		f.Limit = 0
+	}
+	if b.ignoreCtx {
+		ctx = context.WithoutCancel(ctx)
+	}
+	return b.Register.Scan(ctx, f)
+}
+
+// blind is a Tamperer that changes nothing.
+type blind struct{}
+
+func (blind) ReplaceBody(context.Context, uint64, []byte) error { return nil }
+func (blind) Delete(context.Context, uint64) error              { return nil }
+func (blind) Swap(context.Context, uint64, uint64) error        { return nil }
+
+// TestSuiteFails checks that the suite catches broken backends, each in the
+// cases that state the rule it breaks.
+func TestSuiteFails(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		wrap   func(register.Register) registertest.Instance
+		failed []string
+	}{
+		{
+			"Limit ignorato",
+			func(r register.Register) registertest.Instance {
+				return registertest.Instance{Register: broken{Register: r, ignoreLimit: true}}
+			},
+			[]string{"ScanFilter", "ScanPages"},
+		},
+		{
+			"versioni non controllate",
+			func(r register.Register) registertest.Instance {
+				return registertest.Instance{Register: broken{Register: r, ignoreVersions: true}}
+			},
+			[]string{"BatchAllOrNothing", "VersionConflict", "VersionCheckFirst", "RacingAppends"},
+		},
+		{
+			"contesto ignorato dallo Scan",
+			func(r register.Register) registertest.Instance {
+				return registertest.Instance{Register: broken{Register: r, ignoreCtx: true}}
+			},
+			[]string{"ContextDone", "ContextDoneDuringScan"},
+		},
+		{
+			"manomissione invisibile",
+			func(r register.Register) registertest.Instance {
+				return registertest.Instance{Register: r, Tamper: blind{}}
+			},
+			[]string{"VerifyAltered", "VerifyReordered", "VerifyDeleted", "VerifyTruncated"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := registertest.Check(t.Context(), func(context.Context) (registertest.Instance, func(), error) {
+				r := memregister.New()
+				return tt.wrap(r), func() { _ = r.Close() }, nil
+			})
+			if err == nil {
+				t.Fatal("Check = nil, attesi errori")
+			}
+			msg := err.Error()
+			for _, name := range tt.failed {
+				if !strings.Contains(msg, name+" (regola: ") {
+					t.Errorf("il caso %s non è fallito; errori:\n%s", name, msg)
+				}
+			}
+			if got := strings.Count(msg, " (regola: "); got != len(tt.failed) {
+				t.Errorf("falliti %d casi, attesi %d (%v):\n%s", got, len(tt.failed), tt.failed, msg)
+			}
+		})
+	}
+}
+
+// TestCheckSkipsWithoutTamperer checks that a backend without a Tamperer
+// passes: the tamper-evidence cases do not apply to it.
+func TestCheckSkipsWithoutTamperer(t *testing.T) {
+	t.Parallel()
+	err := registertest.Check(t.Context(), func(context.Context) (registertest.Instance, func(), error) {
+		r := memregister.New()
+		return registertest.Instance{Register: r}, func() { _ = r.Close() }, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
