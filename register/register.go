@@ -114,6 +114,15 @@ type Filter struct {
 	AfterSeq uint64
 	// Limit, if positive, stops the scan after that many records.
 	Limit int
+	// IndexOnly asks for the index columns only: a backend may then leave
+	// Hash and Body nil in every record whose Kind is not in BodyKinds,
+	// which spares it reading bodies the caller does not need ([Log.Summary]
+	// uses it). It is a hint: a backend may ignore it and return every
+	// record whole.
+	IndexOnly bool
+	// BodyKinds lists the kinds whose records keep Hash and Body even with
+	// IndexOnly.
+	BodyKinds []string
 }
 
 // Errors that backends return, wrapped, and that callers test with

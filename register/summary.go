@@ -99,6 +99,10 @@ var summaryKinds = slices.Concat(
 	[]string{KindIncidentReported}, incidentStepKinds,
 )
 
+// summaryDataKinds are the kinds whose Data Summary reads; of the others it
+// reads only the index columns.
+var summaryDataKinds = []string{KindRequestSubmitted, KindRequestCompleted, KindIncidentReported}
+
 type monthKey struct {
 	territory string
 	year      int
@@ -116,7 +120,8 @@ type incidentState struct {
 }
 
 // Summary computes the [Summary] of the entries with from <= Time < to. It
-// scans only the kinds it needs and decodes only their Data.
+// scans only the kinds it needs, reads the bodies only of the kinds whose
+// Data it needs (see [Filter.IndexOnly]), and decodes only that Data.
 func (l *Log) Summary(ctx context.Context, from, to time.Time) (*Summary, error) {
 	s := &Summary{From: from, To: to, Location: l.loc}
 	months := make(map[monthKey]*requestAcc)
@@ -154,7 +159,11 @@ func (l *Log) Summary(ctx context.Context, from, to time.Time) (*Summary, error)
 	}
 
 	var v view
-	for rec, err := range l.backend.Scan(ctx, Filter{Kinds: summaryKinds, From: from, To: to}) {
+	// The bodies of only the few kinds whose Data the summary needs; the
+	// index columns of the rest, which is most of the register. The scan
+	// runs in its own goroutine, so reading and summing overlap.
+	f := Filter{Kinds: summaryKinds, From: from, To: to, IndexOnly: true, BodyKinds: summaryDataKinds}
+	for rec, err := range l.prefetch(ctx, f) {
 		if err != nil {
 			return nil, err
 		}

@@ -17,6 +17,7 @@ type broken struct {
 	ignoreLimit    bool
 	ignoreVersions bool
 	ignoreCtx      bool
+	dropBodies     bool // with IndexOnly, even those of BodyKinds
 }
 
 func (b broken) Append(ctx context.Context, batch register.Batch) error {
@@ -39,6 +40,16 @@ func (b broken) Scan(ctx context.Context, f register.Filter) iter.Seq2[register.
 	}
 	if b.ignoreCtx {
 		ctx = context.WithoutCancel(ctx)
+	}
+	if b.dropBodies && f.IndexOnly {
+		return func(yield func(register.Record, error) bool) {
+			for rec, err := range b.Register.Scan(ctx, f) {
+				rec.Hash, rec.Body = nil, nil
+				if !yield(rec, err) {
+					return
+				}
+			}
+		}
 	}
 	return b.Register.Scan(ctx, f)
 }
@@ -64,7 +75,14 @@ func TestSuiteFails(t *testing.T) {
 			func(r register.Register) registertest.Instance {
 				return registertest.Instance{Register: broken{Register: r, ignoreLimit: true}}
 			},
-			[]string{"ScanFilter", "ScanPages"},
+			[]string{"ScanFilter", "ScanIndexOnly", "ScanPages"},
+		},
+		{
+			"corpi omessi anche dove richiesti",
+			func(r register.Register) registertest.Instance {
+				return registertest.Instance{Register: broken{Register: r, dropBodies: true}}
+			},
+			[]string{"ScanIndexOnly"},
 		},
 		{
 			"versioni non controllate",

@@ -665,7 +665,27 @@ func scanQuery(f register.Filter, b bounds) (string, []any) {
 		cond("time < ?", ceilMicro(f.To))
 	}
 	var q strings.Builder
-	q.WriteString("SELECT seq, stream, version, kind, territory, time, hash, body FROM records")
+	if f.IndexOnly {
+		// Hash and body only where asked for: reading them is most of the
+		// cost of a scan. The parameters of the select list come first.
+		if len(f.BodyKinds) == 0 {
+			q.WriteString("SELECT seq, stream, version, kind, territory, time, NULL, NULL FROM records")
+		} else {
+			list := strings.TrimSuffix(strings.Repeat("?, ", len(f.BodyKinds)), ", ")
+			q.WriteString("SELECT seq, stream, version, kind, territory, time, " +
+				"CASE WHEN kind IN (" + list + ") THEN hash END, " +
+				"CASE WHEN kind IN (" + list + ") THEN body END FROM records")
+			head := make([]any, 0, 2*len(f.BodyKinds)+len(args))
+			for range 2 {
+				for _, k := range f.BodyKinds {
+					head = append(head, k)
+				}
+			}
+			args = append(head, args...)
+		}
+	} else {
+		q.WriteString("SELECT seq, stream, version, kind, territory, time, hash, body FROM records")
+	}
 	switch {
 	case f.Stream != "":
 		// The planner's choice: a stream has few records, sorting them is cheap.
