@@ -37,7 +37,7 @@ func ExampleStep_Text() {
 	fmt.Println(step.Text(p))
 	fmt.Println(step.Actor.Name(p))
 	// Output:
-	// Passo 2 – Chiamata al Capo Turno della Centrale Operativa. Chi riceve la segnalazione telefona immediatamente al Capo Turno della Centrale Operativa della Polizia Locale e chiede un intervento a supporto. (Gestione dell'emergenza, capoverso 1, punto 2)
+	// Passo 2 – Chiamata al Capo Turno della Centrale Operativa. L'operatore dei servizi sociali che riceve la segnalazione telefona immediatamente al Capo Turno della Centrale Operativa della Polizia Locale e chiede un intervento a supporto. (Gestione dell'emergenza, capoverso 1, punto 2)
 	// Operatore dei servizi sociali
 }
 

@@ -1,6 +1,7 @@
 package guideline
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -162,8 +163,7 @@ func Load(r io.Reader) (Guideline, error) {
 	if err := dec.Decode(&spec); err != nil {
 		var te *json.UnmarshalTypeError
 		if errors.As(err, &te) && te.Field != "" {
-			v := validate()
-			return Guideline{}, &ValidationError{Fields: []FieldError{v.Fail(te.Field, "type", te.Value)}}
+			return Guideline{}, typeError(te, spec)
 		}
 		return Guideline{}, fmt.Errorf("guideline: documento JSON non leggibile: %w", err)
 	}
@@ -173,16 +173,30 @@ func Load(r io.Reader) (Guideline, error) {
 	return New(spec)
 }
 
+// typeError reports a field of the wrong type together with every other
+// invalid field: encoding/json skips the field and decodes the rest, so
+// spec is validated as well. Errors on the skipped field itself, left at
+// its zero value, are dropped.
+func typeError(te *json.UnmarshalTypeError, spec Spec) error {
+	fields := []FieldError{validate().Fail(te.Field, "type", te.Value)}
+	var ve *ValidationError
+	if _, err := New(spec); errors.As(err, &ve) {
+		for _, f := range ve.Fields {
+			if f.Path != te.Field {
+				fields = append(fields, f)
+			}
+		}
+	}
+	return &ValidationError{Fields: fields}
+}
+
 // MarshalJSON writes the guideline's [Spec].
 func (g Guideline) MarshalJSON() ([]byte, error) { return json.Marshal(g.spec) }
 
-// UnmarshalJSON reads and validates a [Spec], as [New] does.
+// UnmarshalJSON reads and validates a [Spec] exactly as [Load] does:
+// unknown fields are an error and every invalid field is reported.
 func (g *Guideline) UnmarshalJSON(b []byte) error {
-	var spec Spec
-	if err := json.Unmarshal(b, &spec); err != nil {
-		return fmt.Errorf("guideline: documento JSON non leggibile: %w", err)
-	}
-	ng, err := New(spec)
+	ng, err := Load(bytes.NewReader(b))
 	if err != nil {
 		return err
 	}

@@ -217,6 +217,22 @@ func TestLoadRejectsMalformedDocuments(t *testing.T) {
 	}
 }
 
+func TestLoadReportsWrongTypeWithOtherFields(t *testing.T) {
+	t.Parallel()
+	good, err := json.Marshal(guideline.Milano2021())
+	require.NoError(t, err)
+	doc := strings.Replace(string(good), `"min_lead_time_working_days":3`, `"min_lead_time_working_days":"tre"`, 1)
+	doc = strings.Replace(doc, `"time_zone":"Europe/Rome"`, `"time_zone":"Europa/Milano"`, 1)
+	require.NotEqual(t, string(good), doc)
+	_, err = guideline.Load(strings.NewReader(doc))
+	var ve *guideline.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("policy.min_lead_time_working_days", "type"), "%v", ve.Fields)
+	assert.True(t, ve.Has("policy.time_zone", "timezone"), "%v", ve.Fields)
+	assert.False(t, ve.Has("policy.min_lead_time_working_days", "gte"), "the skipped field is reported once: %v", ve.Fields)
+	assert.NotContains(t, err.Error(), "Europa/Milano")
+}
+
 func TestAnotherMunicipalityWithoutCode(t *testing.T) {
 	t.Parallel()
 	spec := guideline.Milano2021().Spec()
@@ -319,4 +335,18 @@ func TestNewRejectsTheZeroSpec(t *testing.T) {
 	var zero guideline.Guideline
 	assert.Empty(t, zero.Steps(""))
 	assert.Equal(t, time.UTC, zero.Location())
+}
+
+func TestUnmarshalJSONIsAsStrictAsLoad(t *testing.T) {
+	t.Parallel()
+	good, err := json.Marshal(guideline.Milano2021())
+	require.NoError(t, err)
+	var g guideline.Guideline
+	require.NoError(t, json.Unmarshal(good, &g))
+	misspelt := strings.Replace(string(good), `"version"`, `"versione":"x","version"`, 1)
+	assert.Error(t, json.Unmarshal([]byte(misspelt), &g), "a misspelt field is not silently ignored")
+	_, loadErr := guideline.Load(bytes.NewReader(badGuideline(t)))
+	unmarshalErr := json.Unmarshal(badGuideline(t), &g)
+	assert.ErrorIs(t, unmarshalErr, guideline.ErrInvalid)
+	assert.Equal(t, loadErr.Error(), unmarshalErr.Error())
 }

@@ -67,7 +67,7 @@ func TestCallScriptEnglishAndPlural(t *testing.T) {
 		people int
 		want   string
 	}{
-		{language.Italian, 0, "Non so quante persone sono presenti."},
+		{language.Italian, 0, "Non so quante persone siano presenti."},
 		{language.Italian, 1, "È presente 1 persona."},
 		{language.Italian, 2, "Sono presenti 2 persone."},
 		{language.English, 0, "I do not know how many people are present."},

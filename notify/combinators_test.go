@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -527,4 +528,22 @@ func TestDedup(t *testing.T) {
 			t.Errorf("reported %v", reported)
 		}
 	})
+}
+
+func TestMultiErrorText(t *testing.T) {
+	t.Parallel()
+	fail := &notifytest.Flaky{Always: true}
+	ok := &notifytest.Recorder{}
+	for _, tt := range []struct {
+		ns   []notify.Notifier
+		want string
+	}{
+		{[]notify.Notifier{ok, fail, ok}, "notify: 1 consegna su 3 non riuscita; [1] "},
+		{[]notify.Notifier{fail, ok, fail}, "notify: 2 consegne su 3 non riuscite; [0] "},
+	} {
+		err := notify.FanOut(tt.ns...).Notify(context.Background(), msg("k", notify.Normal))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("err = %v, want it to start with %q", err, tt.want)
+		}
+	}
 }

@@ -39,8 +39,10 @@ func (f *fallback) Notify(ctx context.Context, m Message) error {
 // within deadline, or fails before then, the message also goes to
 // secondary while primary keeps trying. Notify returns nil as soon as
 // either has delivered, and then stops the other by cancelling its
-// context: the message is certain to reach one channel, not both (use
-// [FanOut] to reach both). It returns a [*MultiError] when both fail.
+// context and waits for it to return. A channel already sending when it
+// is stopped may still deliver, so the message reaches at least one
+// channel, possibly both; use [FanOut] when both must be reached. It
+// returns a [*MultiError] when both fail.
 //
 // The deadline is the policy's, guideline.Policy.UrgentDeliveryDeadline
 // (60 seconds in Milan's defaults): pass

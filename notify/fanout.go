@@ -36,7 +36,11 @@ type MultiError struct {
 // Error implements error.
 func (e *MultiError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "notify: %d consegne su %d non riuscite", len(e.Failed), e.Of)
+	if len(e.Failed) == 1 {
+		fmt.Fprintf(&b, "notify: 1 consegna su %d non riuscita", e.Of)
+	} else {
+		fmt.Fprintf(&b, "notify: %d consegne su %d non riuscite", len(e.Failed), e.Of)
+	}
 	for _, f := range e.Failed {
 		fmt.Fprintf(&b, "; [%d] %v", f.Index, f.Err)
 	}

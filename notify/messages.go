@@ -57,7 +57,7 @@ func Messages() []guideline.Text {
 		{
 			Key: keyCallPeople,
 			Italian: plural.Selectf(1, "%d",
-				"=0", "Non so quante persone sono presenti.",
+				"=0", "Non so quante persone siano presenti.",
 				plural.One, "È presente %d persona.",
 				plural.Other, "Sono presenti %d persone."),
 			English: plural.Selectf(1, "%d",
@@ -73,7 +73,7 @@ func Messages() []guideline.Text {
 		text(keyCallAfter,
 			"Poi risponda alle domande e non riattacchi finché il Capo Turno non chiude la chiamata.",
 			"Then answer the questions and do not hang up until the shift supervisor ends the call."),
-		text(keyCallLinkCaption, "Chiama %s", "Call %s"),
+		text(keyCallLinkCaption, "Chiami il numero %s", "Call %s"),
 		text(keyDigitPlus, "più", "plus"),
 		text(keyEventPrefix+string(EventVerbalAggression),
 			"È in corso un'aggressione verbale al personale.",

@@ -240,13 +240,18 @@ var cases = []testCase{
 			m := message("conformance-permanent-1", "Rifiuto", "Riguarda "+secretName+", codice fiscale "+secretCF+".")
 			m.To[0].Name = secretName
 			err = n.Notify(context.Background(), m)
-			switch {
-			case err == nil:
+			// The leak is checked first, so a failure never prints the
+			// secrets.
+			if err == nil {
 				return errors.New("Notify non ha restituito errori")
-			case !notify.IsPermanent(err):
+			}
+			if lerr := noLeak(err); lerr != nil {
+				return lerr
+			}
+			if !notify.IsPermanent(err) {
 				return fmt.Errorf("errore %v non classificato come definitivo", err)
 			}
-			return noLeak(err)
+			return nil
 		},
 	},
 	{
@@ -260,13 +265,18 @@ var cases = []testCase{
 			m := message("conformance-temporary-1", "Guasto", "Riguarda "+secretName+", codice fiscale "+secretCF+".")
 			m.To[0].Name = secretName
 			err = n.Notify(context.Background(), m)
-			switch {
-			case err == nil:
+			// The leak is checked first, so a failure never prints the
+			// secrets.
+			if err == nil {
 				return errors.New("Notify non ha restituito errori")
-			case notify.IsPermanent(err):
+			}
+			if lerr := noLeak(err); lerr != nil {
+				return lerr
+			}
+			if notify.IsPermanent(err) {
 				return fmt.Errorf("errore %v classificato come definitivo", err)
 			}
-			return noLeak(err)
+			return nil
 		},
 	},
 	{

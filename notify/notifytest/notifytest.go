@@ -11,6 +11,7 @@ package notifytest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -94,7 +95,7 @@ func hasRole(m notify.Message, role guideline.Role) bool {
 }
 
 // ErrInjected is wrapped by every failure [Flaky] makes up.
-var ErrInjected = fmt.Errorf("notifytest: errore simulato")
+var ErrInjected = errors.New("notifytest: errore simulato")
 
 // Flaky is a [notify.Notifier] that fails on demand. Each call first waits
 // Delay (returning an error wrapping ctx.Err() if ctx ends first), then

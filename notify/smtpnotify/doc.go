@@ -46,5 +46,12 @@
 // the reply code. Its text never repeats the server's reply text, the
 // message, or addresses, so it can be logged safely.
 //
+// A recipient refused by the server fails the whole message: go-mail
+// stops before DATA, so no recipient receives it, and a 5xx refusal makes
+// the failure permanent. Where one wrong address must not keep the message
+// from the others (the Police Command and the Area Director of a
+// preventive request), give each recipient its own copy, for instance with
+// [notify.ByRole] mapping each role to the same Notifier.
+//
 // The Notifier does not retry: wrap it in [notify.Retry].
 package smtpnotify

@@ -36,6 +36,9 @@ var (
 	// ErrInvalidKey reports a missing idempotency key, or one holding
 	// control characters.
 	ErrInvalidKey = errors.New("chiave di idempotenza mancante o non valida")
+	// ErrInvalidAttachment reports an attachment whose content type is
+	// not a valid MIME type.
+	ErrInvalidAttachment = errors.New("tipo di contenuto dell'allegato non valido")
 	// ErrTimeout reports an attempt that took longer than
 	// [Options.Timeout].
 	ErrTimeout = errors.New("tempo scaduto")
@@ -152,7 +155,7 @@ func permanent(op string, err error) error {
 // permanent.
 func isLocal(err error) bool {
 	for _, target := range []error{ErrNoStartTLS, ErrPersonalDataInClear, ErrAuthInClear,
-		ErrNoAuthMechanism, ErrNoRecipient, ErrInvalidAddress, ErrInvalidKey} {
+		ErrNoAuthMechanism, ErrNoRecipient, ErrInvalidAddress, ErrInvalidKey, ErrInvalidAttachment} {
 		if errors.Is(err, target) {
 			return true
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"mime"
 	netmail "net/mail"
 	"strings"
 	"unicode"
@@ -85,14 +86,29 @@ func (n *Notifier) render(m notify.Message) (*mail.Msg, error) {
 		msg.AddAlternativeString(mail.TypeTextHTML, m.HTML)
 	}
 	for _, a := range m.Attachments {
-		ct := a.ContentType
-		if ct == "" {
-			ct = string(mail.TypeAppOctetStream)
+		ct, err := attachmentType(a.ContentType)
+		if err != nil {
+			return nil, permanent(OpRender, err)
 		}
 		msg.AttachReadSeeker(a.Name, bytes.NewReader(a.Data),
 			mail.WithFileContentType(mail.ContentType(ct)))
 	}
 	return msg, nil
+}
+
+// attachmentType returns ct in canonical form, or application/octet-stream
+// when it is empty. go-mail writes the content type into the part's header
+// as it is, so a value that does not parse as a media type (a line break
+// would add headers to the part) is refused.
+func attachmentType(ct string) (string, error) {
+	if ct == "" {
+		return string(mail.TypeAppOctetStream), nil
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "", ErrInvalidAttachment
+	}
+	return mime.FormatMediaType(mt, params), nil
 }
 
 // recipients returns the addresses of the recipients that have one. Their

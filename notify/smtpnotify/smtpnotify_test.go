@@ -492,6 +492,9 @@ func TestInvalidMessagesArePermanent(t *testing.T) {
 		{"chiave troppo lunga", func(m *notify.Message) { m.Key = strings.Repeat("k", 201) }, smtpnotify.ErrInvalidKey},
 		{"nessun indirizzo", func(m *notify.Message) { m.To = m.To[2:] }, smtpnotify.ErrNoRecipient},
 		{"indirizzo non valido", func(m *notify.Message) { m.To[0].Email = "non un indirizzo" }, smtpnotify.ErrInvalidAddress},
+		{"tipo di allegato con a capo", func(m *notify.Message) {
+			m.Attachments[0].ContentType = "text/calendar\r\nBcc: x@example.it"
+		}, smtpnotify.ErrInvalidAttachment},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

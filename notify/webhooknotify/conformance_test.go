@@ -42,7 +42,10 @@ func (rc *receiver) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case <-r.Context().Done():
 		case <-rc.stop:
 		}
-		return
+		// Never answer: returning would send an implicit 200, which a
+		// client still waiting (its cancellation racing with this) would
+		// take as a delivery.
+		panic(http.ErrAbortHandler)
 	}
 	p, err := webhooknotify.VerifyRequest(secret, r, time.Minute, time.Now())
 	if err != nil {

@@ -206,10 +206,11 @@ func validHeaderValue(s string) bool {
 	return true
 }
 
-// redacted returns u without user information, query and fragment, which
-// may hold tokens, for error messages.
+// redacted returns u's scheme and host only, for error messages: user
+// information, path, query and fragment may hold tokens (many webhook
+// services put the secret in the path).
 func redacted(u *url.URL) string {
-	r := url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}
+	r := url.URL{Scheme: u.Scheme, Host: u.Host}
 	return r.String()
 }
 

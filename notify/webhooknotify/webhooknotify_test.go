@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -145,7 +147,7 @@ func TestStatusClassification(t *testing.T) {
 				_, _ = w.Write([]byte(knownName))
 			}))
 			defer srv.Close()
-			n, err := webhooknotify.New(srv.URL+"/hook?token=s3greto", secret, &webhooknotify.Options{Client: srv.Client(), Now: func() time.Time { return now }})
+			n, err := webhooknotify.New(srv.URL+"/hook/t0ken-nel-percorso?token=s3greto", secret, &webhooknotify.Options{Client: srv.Client(), Now: func() time.Time { return now }})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -154,7 +156,7 @@ func TestStatusClassification(t *testing.T) {
 			if !errors.As(err, &de) || de.Permanent != tt.permanent || de.RetryAfter != tt.wantAfter || !errors.Is(err, webhooknotify.ErrStatus) {
 				t.Fatalf("err = %v (%+v), want permanent %v, retry after %v", err, de, tt.permanent, tt.wantAfter)
 			}
-			notifytest.AssertNoLeak(t, []string{knownName, knownCF, "s3greto"}, err.Error())
+			notifytest.AssertNoLeak(t, []string{knownName, knownCF, "s3greto", "t0ken-nel-percorso"}, err.Error())
 		})
 	}
 }
@@ -285,5 +287,59 @@ func TestFlakyEndpointRetried(t *testing.T) {
 	}
 	if strings.Contains(srv.URL, "http://") {
 		t.Error("test server is not HTTPS")
+	}
+}
+
+func TestVerifyRequestRefusesTamperedRequests(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_800_000_000, 0)
+	ts := strconv.FormatInt(now.Unix(), 10)
+	body := []byte(`{"key":"k1","kind":"x"}`)
+	request := func(key string, body []byte) *http.Request {
+		r := httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(body))
+		r.Header.Set(webhooknotify.HeaderTimestamp, ts)
+		r.Header.Set(webhooknotify.HeaderSignature, webhooknotify.Sign(secret, ts, body))
+		r.Header.Set(webhooknotify.HeaderIdempotencyKey, key)
+		return r
+	}
+	if p, err := webhooknotify.VerifyRequest(secret, request("k1", body), time.Minute, now); err != nil || p.Key != "k1" {
+		t.Fatalf("VerifyRequest of a valid request = %+v, %v", p, err)
+	}
+	tests := []struct {
+		name string
+		r    *http.Request
+	}{
+		// The key header is not signed: it must match the signed payload.
+		{"key header differs from payload", request("k2", body)},
+		{"payload without key", request("", []byte(`{"kind":"x"}`))},
+		{"signed body is not JSON", request("k1", []byte(`non JSON`))},
+		{"body too large", request("k1", bytes.Repeat([]byte(" "), webhooknotify.MaxBodySize+1))},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := webhooknotify.VerifyRequest(secret, tt.r, time.Minute, now); err == nil {
+				t.Error("VerifyRequest accepted the request")
+			}
+		})
+	}
+}
+
+func TestPayloadNeverPrintsPersonalData(t *testing.T) {
+	t.Parallel()
+	p := webhooknotify.Payload{
+		Key: "request-7/submitted", Kind: "request.submitted", Priority: "urgent",
+		Subject: "Colloquio con " + knownName, Text: "Codice fiscale " + knownCF, Personal: true,
+		Recipients:  []webhooknotify.Recipient{{Role: guideline.RolePoliceCommand, Name: knownName, Email: "comando@example.org"}},
+		Attachments: []webhooknotify.Attachment{{Name: knownName + ".ics", Data: []byte(knownCF)}},
+	}
+	var logs strings.Builder
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("ricevuto", "payload", p)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("ricevuto", "payload", p)
+	texts := []string{p.String(), fmt.Sprintf("%v", p), fmt.Sprintf("%+v", p), fmt.Sprintf("%#v", p),
+		fmt.Sprintf("%s", p), fmt.Sprintf("%q", p), fmt.Sprint([]webhooknotify.Payload{p}), logs.String()}
+	notifytest.AssertNoLeak(t, []string{knownName, knownCF, "comando@example.org"}, texts...)
+	if !strings.Contains(logs.String(), "request-7/submitted") {
+		t.Errorf("the log does not name the message's key: %s", logs.String())
 	}
 }
