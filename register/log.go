@@ -244,8 +244,10 @@ func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, event
 		l.head = nil
 		if errors.Is(err, ErrBroken) {
 			// Whether the batch was stored is unknown: never guess, never
-			// retry; the caller reopens the register and reads it.
+			// retry, even if the error also reports a moved head; the
+			// caller reopens the register and reads it.
 			l.broken = true
+			return nil, err
 		}
 		if !errors.Is(err, ErrHeadMoved) {
 			return nil, err

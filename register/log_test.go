@@ -256,10 +256,15 @@ func TestAppendContextAndClose(t *testing.T) {
 	if _, err := l.Append(ctx, "s", 0, event("k", "")); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled append: %v", err)
 	}
+	scanned := 0
 	for _, err := range l.Scan(ctx, register.Filter{}) {
+		scanned++
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("cancelled scan: %v", err)
 		}
+	}
+	if scanned != 1 {
+		t.Errorf("cancelled scan yielded %d times, want once, with the error", scanned)
 	}
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
@@ -297,6 +302,31 @@ func TestAppendDoesNotRetryBroken(t *testing.T) {
 	}
 	if b.calls != 1 {
 		t.Errorf("backend Append called %d times, want 1: no retry after an uncertain commit", b.calls)
+	}
+}
+
+// breakMoved fails every Append with an error that reports both a moved
+// head and an uncertain commit, as a backend whose rollback failed after a
+// lost race does, and counts calls.
+type breakMoved struct {
+	register.Register
+	calls int
+}
+
+func (b *breakMoved) Append(context.Context, register.Batch) error {
+	b.calls++
+	return errors.Join(register.ErrHeadMoved, register.ErrBroken)
+}
+
+func TestAppendDoesNotRetryBrokenHeadMoved(t *testing.T) {
+	t.Parallel()
+	b := &breakMoved{Register: newMem()}
+	l := openLog(t, b, nil)
+	if _, err := l.Append(context.Background(), "s", 0, event("k", "")); !errors.Is(err, register.ErrBroken) {
+		t.Errorf("err = %v, want ErrBroken", err)
+	}
+	if b.calls != 1 {
+		t.Errorf("backend Append called %d times, want 1: an uncertain commit is never retried", b.calls)
 	}
 }
 

@@ -27,7 +27,9 @@ func (p Pseudonym) String() string { return string(p) }
 const MinPseudonymKeySize = 32
 
 // Pseudonymizer computes [Pseudonym] values with one secret key. It is
-// safe for concurrent use.
+// safe for concurrent use. Create it with [NewPseudonymizer]: the zero
+// value has no key and refuses to compute pseudonyms, because an unkeyed
+// one would be as reversible as a plain hash.
 type Pseudonymizer struct {
 	key []byte
 }
@@ -46,8 +48,12 @@ func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
 // CodiceFiscale returns the pseudonym of a codice fiscale. The code is
 // normalised first (spaces removed, upper case) and must have the shape of
 // a personal codice fiscale (16 letters and digits) or of a numeric one
-// (11 digits); the error never repeats the value.
+// (11 digits); the error never repeats the value. It fails with
+// [ErrInvalidKey] on a Pseudonymizer not made by [NewPseudonymizer].
 func (p *Pseudonymizer) CodiceFiscale(cf string) (Pseudonym, error) {
+	if p == nil || len(p.key) < MinPseudonymKeySize {
+		return "", fmt.Errorf("%w: pseudonimizzatore senza chiave", ErrInvalidKey)
+	}
 	n, err := NormalizeCodiceFiscale(cf)
 	if err != nil {
 		return "", err

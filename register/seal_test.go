@@ -195,6 +195,11 @@ func TestPseudonym(t *testing.T) {
 	if _, err := register.NewPseudonymizer(key[:16]); !errors.Is(err, register.ErrInvalidKey) {
 		t.Errorf("short key: %v", err)
 	}
+	// Without a key a pseudonym would be a plain, reversible hash.
+	var zero register.Pseudonymizer
+	if p, err := zero.CodiceFiscale(knownCF); !errors.Is(err, register.ErrInvalidKey) || p != "" {
+		t.Errorf("zero Pseudonymizer: %q, %v; want ErrInvalidKey", p, err)
+	}
 	if n, err := register.NormalizeCodiceFiscale("01234567890"); err != nil || n != "01234567890" {
 		t.Errorf("numeric codice fiscale: %q, %v", n, err)
 	}

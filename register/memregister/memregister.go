@@ -17,7 +17,7 @@ import (
 var _ register.Register = (*Register)(nil)
 
 // Register is an in-memory backend. It is safe for concurrent use; its
-// zero value is not usable, call [New].
+// zero value is an empty register, as [New] returns.
 type Register struct {
 	mu       sync.RWMutex
 	records  []register.Record // in sequence order
@@ -106,6 +106,9 @@ func (r *Register) Append(ctx context.Context, b register.Batch) error {
 		rec.Hash = bytes.Clone(rec.Hash)
 		rec.Body = bytes.Clone(rec.Body)
 		r.records = append(r.records, rec)
+	}
+	if r.versions == nil {
+		r.versions = make(map[string]uint64)
 	}
 	for stream, v := range next {
 		r.versions[stream] = v

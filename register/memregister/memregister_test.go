@@ -90,6 +90,18 @@ func TestAppendChecks(t *testing.T) {
 	}
 }
 
+func TestZeroValue(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	var r memregister.Register
+	if err := r.Append(ctx, register.Batch{Versions: map[string]uint64{"a": 0}, Records: []register.Record{rec(1, "a", 1, "x")}}); err != nil {
+		t.Fatalf("Append on the zero value: %v", err)
+	}
+	if v, err := r.Version(ctx, "a"); err != nil || v != 1 {
+		t.Errorf("Version = %d, %v; want 1", v, err)
+	}
+}
+
 func TestScanFilters(t *testing.T) {
 	t.Parallel()
 	r := fill(t)
@@ -179,9 +191,12 @@ func TestContextAndClose(t *testing.T) {
 	if err := r.Append(bg, register.Batch{}); !errors.Is(err, register.ErrClosed) {
 		t.Errorf("Append after Close: %v", err)
 	}
+	var scanErr error
 	for _, err := range r.Scan(bg, register.Filter{}) {
-		if !errors.Is(err, register.ErrClosed) {
-			t.Errorf("Scan after Close: %v", err)
-		}
+		scanErr = err
+		break
+	}
+	if !errors.Is(scanErr, register.ErrClosed) {
+		t.Errorf("Scan after Close: %v", scanErr)
 	}
 }

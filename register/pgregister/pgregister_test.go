@@ -275,10 +275,13 @@ func TestClose(t *testing.T) {
 	if _, err := next(ctx, r, "a"); !errors.Is(err, register.ErrClosed) {
 		t.Errorf("append after Close: %v", err)
 	}
+	var scanErr error
 	for _, err := range r.Scan(ctx, register.Filter{}) {
-		if !errors.Is(err, register.ErrClosed) {
-			t.Errorf("Scan after Close: %v", err)
-		}
+		scanErr = err
+		break
+	}
+	if !errors.Is(scanErr, register.ErrClosed) {
+		t.Errorf("Scan after Close: %v", scanErr)
 	}
 	// The pool was the caller's: it still works.
 	if err := pool.Ping(ctx); err != nil {

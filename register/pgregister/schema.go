@@ -34,8 +34,8 @@ const (
 
 // migrations are applied in order, each once; migration i (from 0) brings
 // the schema to version i+1. The placeholder {schema} stands for the quoted
-// schema name, {appendlock} for the key of the schema's append lock. Never edit a migration that has been released: append a new
-// one.
+// schema name, {appendlock} for the key of the schema's append lock. Never
+// edit a migration that has been released: append a new one.
 var migrations = []string{
 	// Version 1: the records and the append function.
 	`

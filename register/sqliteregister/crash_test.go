@@ -35,6 +35,10 @@ const (
 	// starts: early kills hit the opening and the migrations, later ones
 	// the appends.
 	crashMaxDelay = 60 * time.Millisecond
+	// crashMaxWriteDelay bounds the random moment of a kill after the
+	// child's first confirmation: such a kill hits the appends however
+	// slowly the child started on a loaded machine.
+	crashMaxWriteDelay = 20 * time.Millisecond
 )
 
 // crashChild opens the register at path and appends batches of one to four
@@ -115,7 +119,9 @@ func TestCrash(t *testing.T) {
 		if k%crashKillsPerFile == 0 {
 			path = filepath.Join(dir, fmt.Sprintf("registro-%d.db", k/crashKillsPerFile))
 		}
-		printed, stderr := runAndKill(t, exe, path, rand.N(crashMaxDelay))
+		// Every other kill waits for the first confirmation, so that at
+		// least half of them hit the appends whatever the load.
+		printed, stderr := runAndKill(t, exe, path, k%2 == 1)
 		if printed > 0 {
 			appended++
 		}
@@ -139,7 +145,7 @@ func TestCrashCatchesEarlyConfirmations(t *testing.T) {
 	dir := t.TempDir()
 	for k := range 200 {
 		path := filepath.Join(dir, fmt.Sprintf("registro-%d.db", k/crashKillsPerFile))
-		printed, _ := runAndKill(t, exe, path, rand.N(crashMaxDelay), crashEarlyEnv+"=1")
+		printed, _ := runAndKill(t, exe, path, true, crashEarlyEnv+"=1")
 		if err := checkAfterCrash(t.Context(), path, printed); err != nil {
 			t.Logf("uccisione %d: conferma anticipata scoperta: %v", k+1, err)
 			return
@@ -148,9 +154,11 @@ func TestCrashCatchesEarlyConfirmations(t *testing.T) {
 	t.Fatal("200 uccisioni senza scoprire una conferma anticipata: il test di crash non vede le scritture perse")
 }
 
-// runAndKill starts the child on path, kills it after delay, and returns
-// the highest sequence number it printed in full, and its stderr.
-func runAndKill(t *testing.T, exe, path string, delay time.Duration, env ...string) (uint64, []byte) {
+// runAndKill starts the child on path, kills it at a random moment, and
+// returns the highest sequence number it printed in full, and its stderr.
+// The moment is within crashMaxDelay of the start, or, if afterFirst,
+// within crashMaxWriteDelay of the child's first confirmation.
+func runAndKill(t *testing.T, exe, path string, afterFirst bool, env ...string) (uint64, []byte) {
 	t.Helper()
 	cmd := exec.Command(exe, "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), crashChildEnv+"="+path), env...)
@@ -164,7 +172,18 @@ func runAndKill(t *testing.T, exe, path string, delay time.Duration, env ...stri
 		t.Fatal(err)
 	}
 	done := make(chan uint64, 1)
-	go func() { done <- lastSeq(stdout) }()
+	first := make(chan struct{})
+	go func() { done <- lastSeq(stdout, first) }()
+	delay := rand.N(crashMaxDelay)
+	if afterFirst {
+		// lastSeq closes first at the first confirmation, or when the
+		// output ends.
+		select {
+		case <-first:
+		case <-t.Context().Done():
+		}
+		delay = rand.N(crashMaxWriteDelay)
+	}
 	timer := time.NewTimer(delay)
 	select {
 	case <-timer.C:
@@ -182,16 +201,25 @@ func runAndKill(t *testing.T, exe, path string, delay time.Duration, env ...stri
 }
 
 // lastSeq reads the child's output to the end and returns the last number
-// on a complete line: a line cut by the kill is not a confirmation.
-func lastSeq(r io.Reader) uint64 {
+// on a complete line: a line cut by the kill is not a confirmation. It
+// closes first at the first such line, or at the end if there is none.
+func lastSeq(r io.Reader, first chan<- struct{}) uint64 {
 	var last uint64
+	seen := false
 	br := bufio.NewReader(r)
 	for {
 		line, err := br.ReadString('\n')
 		if err != nil {
+			if !seen {
+				close(first)
+			}
 			return last
 		}
 		if n, err := strconv.ParseUint(line[:len(line)-1], 10, 64); err == nil {
+			if !seen {
+				seen = true
+				close(first)
+			}
 			last = n
 		}
 	}
