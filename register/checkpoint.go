@@ -40,7 +40,10 @@ func (c Checkpoint) String() string {
 	return fmt.Sprintf("%s\n%d\n%s\n", c.Origin, c.Size, base64.StdEncoding.EncodeToString(c.Hash))
 }
 
-// Checkpoint signs the backend's current head with the Log's Signer.
+// Checkpoint signs the backend's current head with the Log's Signer. It
+// signs the head as the backend reports it, without walking the chain: run
+// [Log.Verify] (against the previous checkpoint) before issuing a new one,
+// or an alteration made before it would be signed as genuine.
 func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	if l.signer == nil {
 		return Checkpoint{}, ErrNoSigner

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"iter"
+	"maps"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -135,8 +136,10 @@ func (l *Log) Append(ctx context.Context, stream string, expectedVersion uint64,
 
 // AppendBatch appends events that may belong to several streams, all or
 // none. expected gives, for every stream written, the version it must have;
-// a stream of an event missing from expected is an error. Events of one
-// stream get consecutive versions in the order given.
+// a stream of an event missing from expected is an error. A stream in
+// expected that gets no event is checked too, so a decision recorded on one
+// stream can be guarded by the version of another. Events of one stream get
+// consecutive versions in the order given.
 func (l *Log) AppendBatch(ctx context.Context, expected map[string]uint64, events ...Event) ([]Entry, error) {
 	return l.appendBatch(ctx, expected, events, false)
 }
@@ -186,10 +189,9 @@ func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, event
 			e.Personal = sealed
 		}
 	}
-	versions := make(map[string]uint64, len(expected))
-	for s := range next {
-		versions[s] = expected[s]
-	}
+	// Every stream named in expected is checked, including one that gets
+	// no event: a caller may use it to guard a decision on another stream.
+	versions := maps.Clone(expected)
 
 	select {
 	case l.sem <- struct{}{}:
@@ -337,13 +339,22 @@ func isObject(b []byte) bool {
 	return len(b) > 0 && b[0] == '{'
 }
 
-// Stream returns the entries of one stream in order.
+// Stream returns the entries of one stream in order. An empty name is an
+// error wrapping [ErrInvalidEvent] (a Filter with no Stream would select the
+// whole register).
 func (l *Log) Stream(ctx context.Context, stream string) iter.Seq2[Entry, error] {
+	if stream == "" {
+		return func(yield func(Entry, error) bool) {
+			yield(Entry{}, fmt.Errorf("%w: nome dello stream mancante", ErrInvalidEvent))
+		}
+	}
 	return l.Scan(ctx, Filter{Stream: stream})
 }
 
 // Scan returns the entries that match f in sequence order, streaming. The
-// iteration stops at the first error, yielded with a zero Entry.
+// iteration stops at the first error, yielded with a zero Entry. Each
+// entry's Hash is the one stored, not recomputed: [Log.Verify] is what
+// checks it.
 func (l *Log) Scan(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
 		for rec, err := range l.backend.Scan(ctx, f) {

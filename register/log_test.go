@@ -343,3 +343,38 @@ func TestTimesAreUTCMicroseconds(t *testing.T) {
 		t.Errorf("Actor = %v", e.Actor)
 	}
 }
+
+func TestAppendBatchChecksStreamsWithoutEvents(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	l := openLog(t, newMem(), nil)
+	mustAppend(t, l, "incident/1", 0, event(register.KindIncidentReported, `{"incident_kind":"threat"}`))
+	// The request is decided only if the incident is still at version 1.
+	_, err := l.AppendBatch(ctx, map[string]uint64{"request/1": 0, "incident/1": 0},
+		register.Event{Stream: "request/1", Kind: register.KindRequestSubmitted, Actor: operator})
+	if !errors.Is(err, register.ErrVersionConflict) {
+		t.Fatalf("stale guard on a stream without events: %v, want ErrVersionConflict", err)
+	}
+	if got := collect(t, l.Stream(ctx, "request/1")); len(got) != 0 {
+		t.Fatalf("the batch was refused but %d entries were stored", len(got))
+	}
+	if _, err := l.AppendBatch(ctx, map[string]uint64{"request/1": 0, "incident/1": 1},
+		register.Event{Stream: "request/1", Kind: register.KindRequestSubmitted, Actor: operator}); err != nil {
+		t.Fatalf("current guard: %v", err)
+	}
+}
+
+func TestStreamRejectsTheEmptyName(t *testing.T) {
+	t.Parallel()
+	l := openLog(t, newMem(), nil)
+	mustAppend(t, l, "request/1", 0, event(register.KindRequestSubmitted, ""))
+	n := 0
+	var got error
+	for _, err := range l.Stream(context.Background(), "") {
+		n++
+		got = err
+	}
+	if n != 1 || !errors.Is(got, register.ErrInvalidEvent) {
+		t.Fatalf("Stream(\"\") yielded %d values, last error %v; want one ErrInvalidEvent", n, got)
+	}
+}

@@ -27,6 +27,7 @@ func portCases() []testCase {
 		{"AppendReadBack", "I record aggiunti in più lotti si rileggono in ordine di sequenza con ogni campo com'era (Time in UTC, al microsecondo), e Head e Version li riflettono.", testAppendReadBack},
 		{"BatchAllOrNothing", "Un lotto il cui controllo di versione fallisce non memorizza nessuno dei suoi record, nemmeno quelli degli stream con la versione giusta.", testBatchAllOrNothing},
 		{"VersionConflict", "Un Append che si aspetta per uno stream una versione diversa da quella memorizzata (indietro, avanti, o uno stream nuovo dato per esistente) fallisce con ErrVersionConflict e non memorizza nulla.", testVersionConflict},
+		{"GuardWithoutRecords", "Uno stream elencato in Versions senza record nel lotto è controllato anch'esso: se la sua versione non corrisponde, Append fallisce con ErrVersionConflict e non memorizza nulla; se corrisponde, il lotto è memorizzato.", testGuardWithoutRecords},
 		{"HeadMoved", "Un Append la cui testa non è quella del registro (sequenza vecchia, hash diverso, sequenza futura) fallisce con ErrHeadMoved e non memorizza nulla.", testHeadMoved},
 		{"VersionCheckFirst", "Quando sia la testa sia una versione non corrispondono, l'errore è ErrVersionConflict.", testVersionCheckFirst},
 		{"RacingAppends", "Di più Append concorrenti dalla stessa testa ne riesce esattamente uno; gli altri falliscono con ErrHeadMoved, o con ErrVersionConflict se scrivono lo stesso stream.", testRacingAppends},
@@ -140,6 +141,28 @@ func testVersionConflict(ctx context.Context, inst Instance) error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+func testGuardWithoutRecords(ctx context.Context, inst Instance) error {
+	w := newWriter(inst.Register)
+	if err := w.append(ctx, spec{"evento-1", kindReported, territory1}, spec{"evento-1", kindClosed, territory1}); err != nil {
+		return err
+	}
+	var errs []error
+	for _, stale := range []uint64{0, 1, 3} {
+		b := w.batch(spec{"richiesta-1", kindSubmitted, territory1})
+		b.Versions["evento-1"] = stale
+		if err := failAppend(ctx, w, b, register.ErrVersionConflict); err != nil {
+			errs = append(errs, fmt.Errorf("versione %d attesa per lo stream senza record, che è alla 2: %w", stale, err))
+		}
+	}
+	b := w.batch(spec{"richiesta-1", kindSubmitted, territory1})
+	b.Versions["evento-1"] = 2
+	if err := inst.Register.Append(ctx, b); err != nil {
+		return errors.Join(append(errs, fmt.Errorf("versione giusta per lo stream senza record: %w", err))...)
+	}
+	w.accept(b)
+	return errors.Join(append(errs, w.check(ctx))...)
 }
 
 func testHeadMoved(ctx context.Context, inst Instance) error {

@@ -89,7 +89,7 @@ func TestSuiteFails(t *testing.T) {
 			func(r register.Register) registertest.Instance {
 				return registertest.Instance{Register: broken{Register: r, ignoreVersions: true}}
 			},
-			[]string{"BatchAllOrNothing", "VersionConflict", "VersionCheckFirst", "RacingAppends"},
+			[]string{"BatchAllOrNothing", "VersionConflict", "GuardWithoutRecords", "VersionCheckFirst", "RacingAppends"},
 		},
 		{
 			"contesto ignorato dallo Scan",
