@@ -84,34 +84,18 @@ func (r *Register) Append(ctx context.Context, b register.Batch) error {
 		return register.ErrHeadMoved
 	}
 	// Check the batch before changing anything, so that it is all or none.
-	next := make(map[string]uint64, len(b.Versions))
-	for i, rec := range b.Records {
-		if rec.Seq != head.Seq+uint64(i)+1 {
-			return fmt.Errorf("memregister: record %d: numero di sequenza non consecutivo", i)
-		}
-		want, ok := b.Versions[rec.Stream]
-		if !ok {
-			return fmt.Errorf("memregister: record %d: stream senza versione attesa", i)
-		}
-		if n, ok := next[rec.Stream]; ok {
-			want = n
-		}
-		if rec.Version != want+1 {
-			return fmt.Errorf("memregister: record %d: versione non consecutiva", i)
-		}
-		next[rec.Stream] = rec.Version
+	if err := register.CheckBatch(b); err != nil {
+		return err
+	}
+	if r.versions == nil {
+		r.versions = make(map[string]uint64)
 	}
 	for _, rec := range b.Records {
 		rec.Time = rec.Time.UTC()
 		rec.Hash = bytes.Clone(rec.Hash)
 		rec.Body = bytes.Clone(rec.Body)
 		r.records = append(r.records, rec)
-	}
-	if r.versions == nil {
-		r.versions = make(map[string]uint64)
-	}
-	for stream, v := range next {
-		r.versions[stream] = v
+		r.versions[rec.Stream] = rec.Version
 	}
 	return nil
 }

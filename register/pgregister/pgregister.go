@@ -323,14 +323,12 @@ func batchArgs(b register.Batch) (args []any, malformed, err error) {
 	}
 	streams := make([]string, 0, len(b.Versions))
 	versions := make([]int64, 0, len(b.Versions))
-	next := make(map[string]uint64, len(b.Versions))
 	for s, v := range b.Versions {
 		if v > math.MaxInt64-uint64(n) {
 			return nil, nil, errors.New("pgregister: versione dello stream fuori dall'intervallo supportato")
 		}
 		streams = append(streams, s)
 		versions = append(versions, int64(v))
-		next[s] = v
 	}
 	var (
 		seq        = make([]int64, n)
@@ -341,20 +339,8 @@ func batchArgs(b register.Batch) (args []any, malformed, err error) {
 		times      = make([]time.Time, n)
 		hash, body = make([][]byte, n), make([][]byte, n)
 	)
+	malformed = register.CheckBatch(b)
 	for i, rec := range b.Records {
-		v, ok := next[rec.Stream]
-		switch {
-		case malformed != nil:
-		case rec.Seq != b.Head.Seq+uint64(i)+1:
-			malformed = fmt.Errorf("pgregister: il record %d del lotto non continua la sequenza dalla testa", i)
-		case !ok:
-			malformed = fmt.Errorf("pgregister: il lotto non indica la versione attesa dello stream del record %d", i)
-		case rec.Version != v+1:
-			malformed = fmt.Errorf("pgregister: il record %d del lotto non continua la versione del suo stream", i)
-		case len(rec.Hash) == 0 || rec.Body == nil:
-			malformed = fmt.Errorf("pgregister: il record %d del lotto non ha hash o contenuto", i)
-		}
-		next[rec.Stream] = rec.Version
 		seq[i], stream[i], version[i] = int64(rec.Seq), rec.Stream, int64(rec.Version)
 		kind[i], territory[i], times[i] = rec.Kind, rec.Territory, rec.Time
 		hash[i], body[i] = rec.Hash, rec.Body

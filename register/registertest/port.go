@@ -28,6 +28,7 @@ func portCases() []testCase {
 		{"BatchAllOrNothing", "Un lotto il cui controllo di versione fallisce non memorizza nessuno dei suoi record, nemmeno quelli degli stream con la versione giusta.", testBatchAllOrNothing},
 		{"VersionConflict", "Un Append che si aspetta per uno stream una versione diversa da quella memorizzata (indietro, avanti, o uno stream nuovo dato per esistente) fallisce con ErrVersionConflict e non memorizza nulla.", testVersionConflict},
 		{"GuardWithoutRecords", "Uno stream elencato in Versions senza record nel lotto è controllato anch'esso: se la sua versione non corrisponde, Append fallisce con ErrVersionConflict e non memorizza nulla; se corrisponde, il lotto è memorizzato.", testGuardWithoutRecords},
+		{"MalformedBatch", "Un lotto i cui record non continuano la sequenza dalla testa o la versione del loro stream, o appartengono a uno stream assente da Versions, o non hanno hash o contenuto, è rifiutato e non memorizza nulla.", testMalformedBatch},
 		{"HeadMoved", "Un Append la cui testa non è quella del registro (sequenza vecchia, hash diverso, sequenza futura) fallisce con ErrHeadMoved e non memorizza nulla.", testHeadMoved},
 		{"VersionCheckFirst", "Quando sia la testa sia una versione non corrispondono, l'errore è ErrVersionConflict.", testVersionCheckFirst},
 		{"RacingAppends", "Di più Append concorrenti dalla stessa testa ne riesce esattamente uno; gli altri falliscono con ErrHeadMoved, o con ErrVersionConflict se scrivono lo stesso stream.", testRacingAppends},
@@ -163,6 +164,37 @@ func testGuardWithoutRecords(ctx context.Context, inst Instance) error {
 	}
 	w.accept(b)
 	return errors.Join(append(errs, w.check(ctx))...)
+}
+
+func testMalformedBatch(ctx context.Context, inst Instance) error {
+	w := newWriter(inst.Register)
+	if err := w.append(ctx, spec{"richiesta-1", kindSubmitted, territory1}); err != nil {
+		return err
+	}
+	two := []spec{{"richiesta-1", kindAccepted, territory1}, {"richiesta-2", kindSubmitted, territory2}}
+	tests := []struct {
+		name   string
+		mangle func(*register.Batch)
+	}{
+		{"buco nella sequenza", func(b *register.Batch) { b.Records[1].Seq++ }},
+		{"sequenza ripetuta", func(b *register.Batch) { b.Records[1].Seq-- }},
+		{"buco nella versione", func(b *register.Batch) { b.Records[0].Version++ }},
+		{"stream senza versione attesa", func(b *register.Batch) { delete(b.Versions, "richiesta-2") }},
+		{"record senza hash", func(b *register.Batch) { b.Records[1].Hash = nil }},
+		{"record senza contenuto", func(b *register.Batch) { b.Records[0].Body = nil }},
+	}
+	var errs []error
+	for _, tt := range tests {
+		b := w.batch(two...)
+		tt.mangle(&b)
+		if err := inst.Register.Append(ctx, b); err == nil {
+			errs = append(errs, fmt.Errorf("%s: reg.Append ha accettato il lotto", tt.name))
+		}
+		if err := w.check(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", tt.name, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 func testHeadMoved(ctx context.Context, inst Instance) error {

@@ -394,7 +394,7 @@ func (r *Register) Append(ctx context.Context, b register.Batch) error {
 	if r.broken.Load() {
 		return fmt.Errorf("sqliteregister: %s: %w", op, register.ErrBroken)
 	}
-	if err := checkBatch(b); err != nil {
+	if err := register.CheckBatch(b); err != nil {
 		return err
 	}
 	tx, err := r.w.BeginTx(ctx, nil)
@@ -449,27 +449,6 @@ func (r *Register) rollback(ctx context.Context, tx *sql.Tx) error {
 
 func isCAS(err error) bool {
 	return errors.Is(err, register.ErrVersionConflict) || errors.Is(err, register.ErrHeadMoved)
-}
-
-// checkBatch refuses a batch whose sequence numbers do not continue from its
-// head, or whose versions do not continue from its expected versions:
-// storing it would leave a gap in the register or in a stream.
-func checkBatch(b register.Batch) error {
-	next := make(map[string]uint64, len(b.Versions))
-	for i, rec := range b.Records {
-		if rec.Seq != b.Head.Seq+uint64(i)+1 {
-			return fmt.Errorf("sqliteregister: lotto non valido: il record %d ha numero %d invece di %d", i, rec.Seq, b.Head.Seq+uint64(i)+1)
-		}
-		v, ok := b.Versions[rec.Stream]
-		if !ok {
-			return fmt.Errorf("sqliteregister: lotto non valido: il record %d appartiene a uno stream senza versione attesa", i)
-		}
-		next[rec.Stream]++
-		if rec.Version != v+next[rec.Stream] {
-			return fmt.Errorf("sqliteregister: lotto non valido: il record %d ha versione %d invece di %d", i, rec.Version, v+next[rec.Stream])
-		}
-	}
-	return nil
 }
 
 // store runs the checks of b and inserts its records inside tx. The version
