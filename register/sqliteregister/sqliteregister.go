@@ -416,15 +416,46 @@ func (r *Register) Append(ctx context.Context, b register.Batch) error {
 		return errors.Join(err, r.rollback(ctx, tx))
 	}
 	if err := tx.Commit(); err != nil {
-		// database/sql returns the context's error, or ErrTxDone after its
-		// own rollback, without sending COMMIT when the context ended
-		// first: then nothing was stored.
+		// When the context ends around the COMMIT, database/sql and the
+		// driver report the context's error (or ErrTxDone after their own
+		// rollback) whether or not the COMMIT reached SQLite, and may hide
+		// a failure of the commit itself. The file knows: read it.
 		if cerr := ctx.Err(); cerr != nil && (errors.Is(err, cerr) || errors.Is(err, sql.ErrTxDone)) {
+			switch stored, rerr := r.stored(b); {
+			case rerr != nil:
+				return r.breakDown(errors.Join(err, rerr))
+			case stored:
+				return nil
+			}
 			return r.fail(ctx, op, err)
 		}
 		return r.breakDown(err)
 	}
 	return nil
+}
+
+// storedTimeout bounds the read with which Append settles the outcome of a
+// commit interrupted by its context.
+const storedTimeout = 5 * time.Second
+
+// stored reports whether the last record of b is in the file, with its
+// hash: whether the transaction that wrote b was committed.
+func (r *Register) stored(b register.Batch) (bool, error) {
+	if len(b.Records) == 0 {
+		return false, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), storedTimeout)
+	defer cancel()
+	last := b.Records[len(b.Records)-1]
+	var hash []byte
+	err := r.q.QueryRowContext(ctx, "SELECT hash FROM records WHERE seq = ?", int64(last.Seq)).Scan(&hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, err
+	}
+	return bytes.Equal(hash, last.Hash), nil
 }
 
 // breakDown marks the register broken after a commit whose outcome is

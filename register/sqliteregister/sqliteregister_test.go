@@ -520,3 +520,29 @@ func TestAppendCancelledAtRandom(t *testing.T) {
 	}
 	t.Logf("%d Append interrotti su 30", cancelled)
 }
+
+// stored settles the outcome of a commit interrupted by its context: it
+// reports a batch as committed only if its last record is in the file with
+// its own hash.
+func TestStoredSettlesAnInterruptedCommit(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := openRegister(t, newPath(t), nil)
+	first := register.Batch{Versions: map[string]uint64{"s": 0}, Records: []register.Record{testRecord(1, "s", 1, nil)}}
+	if ok, err := r.stored(first); ok || err != nil {
+		t.Fatalf("before the append: stored = %v, %v; want false", ok, err)
+	}
+	if err := r.Append(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := r.stored(first); !ok || err != nil {
+		t.Fatalf("after the append: stored = %v, %v; want true", ok, err)
+	}
+	other := register.Batch{Versions: map[string]uint64{"t": 0}, Records: []register.Record{testRecord(1, "t", 1, []byte("altro"))}}
+	if ok, err := r.stored(other); ok || err != nil {
+		t.Fatalf("another batch at the same sequence: stored = %v, %v; want false", ok, err)
+	}
+	if ok, err := r.stored(register.Batch{}); ok || err != nil {
+		t.Fatalf("empty batch: stored = %v, %v; want false", ok, err)
+	}
+}
