@@ -29,9 +29,9 @@ type Territory struct {
 type Venue struct {
 	// Name is the venue's name, such as "Servizio Sociale Professionale
 	// Territoriale – Municipio 5".
-	Name string `json:"name" validate:"required,max=200"`
+	Name string `json:"name" validate:"notblank,max=200"`
 	// Address is the street address as written for a patrol to find it.
-	Address string `json:"address" validate:"required,max=300"`
+	Address string `json:"address" validate:"notblank,max=300"`
 	// Territory is the ID of the territory the venue belongs to.
 	Territory string `json:"territory" validate:"required,max=64"`
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"sync"
+
+	validatorpkg "github.com/go-playground/validator/v10"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
@@ -52,51 +55,50 @@ var ErrCallScript = errors.New("notify: copione della chiamata non valido")
 // URI and read aloud digit by digit. It names no service user.
 type CallScript struct {
 	// Key is the idempotency key of the message.
-	Key string
+	Key string `json:"key" validate:"required,max=200"`
 	// To is the person who must phone (in the guideline, the colleague
 	// alerted in step 1).
-	To []Recipient
+	To []Recipient `json:"to" validate:"min=1"`
 	// Caller is the name of the person who phones, as they will say it.
-	Caller string
+	Caller string `json:"caller" validate:"notblank,max=200"`
 	// Service is the service the caller belongs to, such as "Servizio
 	// Sociale Professionale Territoriale – Municipio 5".
-	Service string
+	Service string `json:"service" validate:"notblank,max=200"`
 	// Venue is where the event is happening.
-	Venue guideline.Venue
+	Venue guideline.Venue `json:"venue"`
 	// Event is what is happening.
-	Event Event
+	Event Event `json:"event" validate:"event"`
 	// PeoplePresent is how many people are present; 0 means not known.
-	PeoplePresent int
+	PeoplePresent int `json:"people_present" validate:"gte=0,lte=10000"`
 	// Injured reports whether someone is hurt.
-	Injured bool
+	Injured bool `json:"injured"`
 	// Number is the Operations Centre's number, such as
 	// [guideline.MilanoOperationsCentrePhone].
-	Number guideline.Phone
+	Number guideline.Phone `json:"number" validate:"required,e164"`
 	// Language is the language of the script: Italian by default, or
 	// English.
-	Language language.Tag
+	Language language.Tag `json:"-"`
 }
 
-// validate returns an error naming every missing or wrong field, never
-// its value.
-func (s CallScript) validate() error {
-	var bad []string
-	check := func(ok bool, field string) {
-		if !ok {
-			bad = append(bad, field)
-		}
+// validator checks call scripts: guideline's validator with the rule
+// "event". Built once; safe for concurrent use.
+var validator = sync.OnceValue(func() *guideline.Validator {
+	v := guideline.NewValidator()
+	err := v.RegisterRule("event", func(fl validatorpkg.FieldLevel) bool { return Event(fl.Field().String()).Valid() },
+		"{0} deve essere uno degli eventi previsti: aggressione verbale o fisica, minaccia, danneggiamento",
+		"{0} must be one of the events of the guideline: verbal or physical aggression, threat, damage")
+	if err != nil {
+		panic(err) // fixed data, checked by the tests
 	}
-	check(s.Key != "", "Key")
-	check(len(s.To) > 0, "To")
-	check(strings.TrimSpace(s.Caller) != "", "Caller")
-	check(strings.TrimSpace(s.Service) != "", "Service")
-	check(strings.TrimSpace(s.Venue.Name) != "", "Venue.Name")
-	check(strings.TrimSpace(s.Venue.Address) != "", "Venue.Address")
-	check(s.Event.Valid(), "Event")
-	check(s.PeoplePresent >= 0, "PeoplePresent")
-	check(s.Number.Valid(), "Number")
-	if len(bad) > 0 {
-		return fmt.Errorf("%w: campi mancanti o non validi: %s", ErrCallScript, strings.Join(bad, ", "))
+	return v
+})
+
+// validate returns nil or an error wrapping [ErrCallScript] and a
+// [*guideline.ValidationError] naming every invalid field by its path,
+// never its value.
+func (s CallScript) validate() error {
+	if err := validator().Struct(s); err != nil {
+		return fmt.Errorf("%w: %w", ErrCallScript, err)
 	}
 	return nil
 }

@@ -100,14 +100,29 @@ func TestCallScriptEnglishAndPlural(t *testing.T) {
 
 func TestCallScriptInvalid(t *testing.T) {
 	t.Parallel()
-	s := notify.CallScript{Caller: "Giulia Bianchi", Number: "0277"}
+	s := notify.CallScript{Caller: "Giulia Bianchi", Service: "  ", Number: "0277"}
 	_, err := s.Message(nil)
 	if !errors.Is(err, notify.ErrCallScript) {
 		t.Fatalf("err = %v", err)
 	}
-	for _, field := range []string{"Key", "To", "Service", "Venue.Name", "Venue.Address", "Event", "Number"} {
-		if !strings.Contains(err.Error(), field) {
-			t.Errorf("error does not name %s: %v", field, err)
+	var ve *guideline.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %v, want a *guideline.ValidationError", err)
+	}
+	for _, f := range []struct{ path, rule string }{
+		{"key", "required"}, {"to", "min"}, {"service", "notblank"}, {"venue.name", "notblank"},
+		{"venue.address", "notblank"}, {"venue.territory", "required"}, {"event", "event"}, {"number", "e164"},
+	} {
+		if !ve.Has(f.path, f.rule) {
+			t.Errorf("error does not name %s (%s): %v", f.path, f.rule, err)
+		}
+	}
+	if len(ve.Fields) != 8 {
+		t.Errorf("%d fields reported, want 8: %v", len(ve.Fields), err)
+	}
+	for _, f := range ve.Fields {
+		if strings.Contains(f.Italian, "non rispetta la regola") {
+			t.Errorf("%s (%s) has no Italian message", f.Path, f.Rule)
 		}
 	}
 	notifytest.AssertNoLeak(t, []string{"Giulia Bianchi", "0277"}, err.Error())
