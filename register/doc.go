@@ -96,7 +96,9 @@
 //
 // [Log.Summary] counts requests by territory and month with outcomes and
 // lead times, incidents by kind and territory, and the time from report to
-// each emergency step (median and 90th percentile). [Log.ExportCSV] and
+// each emergency step (median and 90th percentile); it reads the register
+// each time, so a process that summarises often keeps a [Monitor], which
+// reads only the entries appended since its previous call. [Log.ExportCSV] and
 // [Summary.WriteCSV] write CSV for Italian spreadsheets: ';' separator,
 // UTF-8 with byte order mark, dates as dd/mm/yyyy in Europe/Rome, Italian
 // headers, and never personal data unless the caller passes an [Access].

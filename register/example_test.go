@@ -178,3 +178,40 @@ func ExampleLog_Summary() {
 	// Periodo;;;dal 01/03/2026 al 01/04/2026 (escluso);;;
 	// Richieste;municipio-3;03/2026;richieste presentate;1;;
 }
+
+func ExampleLog_Monitor() {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	l, err := register.Open(ctx, memregister.New(), &register.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer l.Close()
+	official := register.Actor{Role: guideline.RoleResponsibleOfficial, ID: "po-3"}
+	submit := func(stream, territory string) {
+		ev := register.Event{Kind: register.KindRequestSubmitted, Territory: territory, Actor: official}
+		if _, err := l.Append(ctx, stream, 0, ev); err != nil {
+			log.Fatal(err)
+		}
+	}
+	march := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	m := l.Monitor() // keeps what summaries need; each call reads only new entries
+	submit("request/1", "municipio-3")
+	s, err := m.Summary(ctx, march, march.AddDate(0, 1, 0))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(s.Requests), s.Requests[0].Submitted)
+	submit("request/2", "municipio-3")
+	submit("request/3", "municipio-8")
+	if s, err = m.Summary(ctx, march, march.AddDate(0, 1, 0)); err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range s.Requests {
+		fmt.Println(r.Territory, r.Submitted)
+	}
+	// Output:
+	// 1 1
+	// municipio-3 2
+	// municipio-8 1
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"time"
 )
@@ -104,7 +105,7 @@ var summaryKinds = slices.Concat(
 var summaryDataKinds = []string{KindRequestSubmitted, KindRequestCompleted, KindIncidentReported}
 
 type monthKey struct {
-	territory string
+	territory uint32
 	year      int
 	month     time.Month
 }
@@ -115,146 +116,244 @@ type requestAcc struct {
 }
 
 type incidentState struct {
-	reported time.Time
+	reported int64  // microseconds since 1970
 	seen     uint32 // bit i set once incidentStepKinds[i] was counted
 }
 
-// Summary computes the [Summary] of the entries with from <= Time < to. It
-// scans only the kinds it needs, reads the bodies only of the kinds whose
-// Data it needs (see [Filter.IndexOnly]), and decodes only that Data.
-func (l *Log) Summary(ctx context.Context, from, to time.Time) (*Summary, error) {
-	s := &Summary{From: from, To: to, Location: l.loc}
-	months := make(map[monthKey]*requestAcc)
-	requests := make(map[string]*requestAcc) // stream -> row of first submission
-	outcomes := make(map[string]int)
-	incidents := make(map[[2]string]int)
-	open := make(map[string]incidentState)
-	steps := make([][]time.Duration, len(incidentStepKinds))
-	var allLead []time.Duration
+// fact is what the summary needs of one entry, in 32 bytes: the strings
+// are numbered by an [interner], the times are microseconds since 1970.
+type fact struct {
+	time        int64
+	appointment int64  // the appointment of a submission, 0 if none
+	stream      uint32 // interned
+	territory   uint32 // interned
+	text        uint32 // interned outcome or incident kind; 0 is ""
+	kind        uint8  // index in summaryKinds
+}
 
-	row := func(k monthKey) *requestAcc {
-		a := months[k]
-		if a == nil {
-			a = &requestAcc{row: RequestRow{
-				Territory: k.territory,
-				Month:     time.Date(k.year, k.month, 1, 0, 0, 0, 0, l.loc),
-			}}
-			months[k] = a
-		}
-		return a
+// interner numbers strings; 0 is the empty string.
+type interner struct {
+	ids     map[string]uint32
+	strings []string
+}
+
+func newInterner() *interner {
+	return &interner{ids: map[string]uint32{"": 0}, strings: []string{""}}
+}
+
+func (in *interner) id(s string) uint32 {
+	if id, ok := in.ids[s]; ok {
+		return id
 	}
+	id := uint32(len(in.strings))
+	in.ids[s] = id
+	in.strings = append(in.strings, s)
+	return id
+}
+
+// factOf extracts the fact of rec, decoding the Data it needs; ok is false
+// for a kind the summary does not read (a backend should not have returned
+// it).
+func factOf(v *view, in *interner, rec *Record) (f fact, ok bool, err error) {
+	kind := slices.Index(summaryKinds, rec.Kind)
+	if kind < 0 {
+		return fact{}, false, nil
+	}
+	f = fact{
+		time:      rec.Time.UnixMicro(),
+		stream:    in.id(rec.Stream),
+		territory: in.id(rec.Territory),
+		kind:      uint8(kind),
+	}
+	switch rec.Kind {
+	case KindRequestSubmitted:
+		raw, err := summaryField(v, rec, DataAppointment)
+		if err != nil {
+			return fact{}, false, err
+		}
+		if raw != nil {
+			at, ok := jsonTime(raw)
+			if !ok {
+				return fact{}, false, summaryDataError(rec)
+			}
+			f.appointment = at.UnixMicro()
+			if f.appointment == 0 {
+				f.appointment = 1 // the epoch itself: one microsecond off, not "none"
+			}
+		}
+	case KindRequestCompleted, KindIncidentReported:
+		name := DataOutcome
+		if rec.Kind == KindIncidentReported {
+			name = DataIncidentKind
+		}
+		text, err := summaryString(v, rec, name)
+		if err != nil {
+			return fact{}, false, err
+		}
+		f.text = in.id(text)
+	}
+	return f, true, nil
+}
+
+// summarizer folds facts, in sequence order, into a Summary.
+type summarizer struct {
+	s         *Summary
+	in        *interner
+	months    map[monthKey]*requestAcc
+	requests  map[uint32]*requestAcc // stream -> row of first submission
+	outcomes  map[uint32]int
+	incidents map[[2]uint32]int
+	open      map[uint32]incidentState
+	steps     [][]time.Duration
+	allLead   []time.Duration
+
 	// Entries come in time order, so the month of the previous one is
 	// usually the month of the next: remember its bounds.
-	var monthFrom, monthTo time.Time
-	var year int
-	var month time.Month
-	rowOf := func(rec *Record) *requestAcc {
-		if rec.Time.Before(monthFrom) || !rec.Time.Before(monthTo) {
-			t := rec.Time.In(l.loc)
-			year, month = t.Year(), t.Month()
-			monthFrom = time.Date(year, month, 1, 0, 0, 0, 0, l.loc)
-			monthTo = monthFrom.AddDate(0, 1, 0)
-		}
-		return row(monthKey{territory: rec.Territory, year: year, month: month})
-	}
+	monthFrom, monthTo int64
+	year               int
+	month              time.Month
+}
 
-	var v view
-	// The bodies of only the few kinds whose Data the summary needs; the
-	// index columns of the rest, which is most of the register. The scan
-	// runs in its own goroutine, so reading and summing overlap.
-	f := Filter{Kinds: summaryKinds, From: from, To: to, IndexOnly: true, BodyKinds: summaryDataKinds}
-	for rec, err := range l.prefetch(ctx, f) {
-		if err != nil {
-			return nil, err
-		}
-		switch rec.Kind {
-		case KindRequestSubmitted:
-			if _, ok := requests[rec.Stream]; ok {
-				continue // submitted again after a request for information
-			}
-			a := rowOf(&rec)
-			requests[rec.Stream] = a
-			a.row.Submitted++
-			raw, err := summaryField(&v, &rec, DataAppointment)
-			if err != nil {
-				return nil, err
-			}
-			if raw != nil {
-				at, ok := jsonTime(raw)
-				if !ok {
-					return nil, summaryDataError(&rec)
-				}
-				lead := at.Sub(rec.Time)
-				a.lead = append(a.lead, lead)
-				allLead = append(allLead, lead)
-			}
-		case KindRequestAccepted, KindRequestDeclined, KindRequestCompleted, KindRequestCancelled:
-			a := requests[rec.Stream]
-			if a == nil {
-				a = rowOf(&rec)
-			}
-			switch rec.Kind {
-			case KindRequestAccepted:
-				a.row.Accepted++
-			case KindRequestDeclined:
-				a.row.Declined++
-			case KindRequestCompleted:
-				a.row.Completed++
-				outcome, err := summaryString(&v, &rec, DataOutcome)
-				if err != nil {
-					return nil, err
-				}
-				outcomes[outcome]++
-			case KindRequestCancelled:
-				a.row.Cancelled++
-			}
-		case KindIncidentReported:
-			if _, ok := open[rec.Stream]; ok {
-				continue
-			}
-			kind, err := summaryString(&v, &rec, DataIncidentKind)
-			if err != nil {
-				return nil, err
-			}
-			incidents[[2]string{rec.Territory, kind}]++
-			open[rec.Stream] = incidentState{reported: rec.Time}
-		default:
-			st, ok := open[rec.Stream]
-			if !ok {
-				continue // reported before the period
-			}
-			i := slices.Index(incidentStepKinds, rec.Kind)
-			if i < 0 || st.seen&(1<<i) != 0 {
-				continue
-			}
-			st.seen |= 1 << i
-			open[rec.Stream] = st
-			steps[i] = append(steps[i], rec.Time.Sub(st.reported))
-		}
+func newSummarizer(from, to time.Time, loc *time.Location, in *interner) *summarizer {
+	return &summarizer{
+		s:         &Summary{From: from, To: to, Location: loc},
+		in:        in,
+		months:    make(map[monthKey]*requestAcc),
+		requests:  make(map[uint32]*requestAcc),
+		outcomes:  make(map[uint32]int),
+		incidents: make(map[[2]uint32]int),
+		open:      make(map[uint32]incidentState),
+		steps:     make([][]time.Duration, len(incidentStepKinds)),
+		monthTo:   math.MinInt64,
 	}
+}
 
-	for _, a := range months {
+// rowOf returns the row of the territory and month of f.
+func (z *summarizer) rowOf(f *fact) *requestAcc {
+	if f.time < z.monthFrom || f.time >= z.monthTo {
+		t := time.UnixMicro(f.time).In(z.s.Location)
+		z.year, z.month = t.Year(), t.Month()
+		first := time.Date(z.year, z.month, 1, 0, 0, 0, 0, z.s.Location)
+		z.monthFrom, z.monthTo = first.UnixMicro(), first.AddDate(0, 1, 0).UnixMicro()
+	}
+	k := monthKey{territory: f.territory, year: z.year, month: z.month}
+	a := z.months[k]
+	if a == nil {
+		a = &requestAcc{row: RequestRow{
+			Territory: z.in.strings[f.territory],
+			Month:     time.Date(z.year, z.month, 1, 0, 0, 0, 0, z.s.Location),
+		}}
+		z.months[k] = a
+	}
+	return a
+}
+
+func (z *summarizer) add(f *fact) {
+	switch summaryKinds[f.kind] {
+	case KindRequestSubmitted:
+		if _, ok := z.requests[f.stream]; ok {
+			return // submitted again after a request for information
+		}
+		a := z.rowOf(f)
+		z.requests[f.stream] = a
+		a.row.Submitted++
+		if f.appointment != 0 {
+			lead := time.Duration(f.appointment-f.time) * time.Microsecond
+			a.lead = append(a.lead, lead)
+			z.allLead = append(z.allLead, lead)
+		}
+	case KindRequestAccepted, KindRequestDeclined, KindRequestCompleted, KindRequestCancelled:
+		a := z.requests[f.stream]
+		if a == nil {
+			a = z.rowOf(f)
+		}
+		switch summaryKinds[f.kind] {
+		case KindRequestAccepted:
+			a.row.Accepted++
+		case KindRequestDeclined:
+			a.row.Declined++
+		case KindRequestCompleted:
+			a.row.Completed++
+			z.outcomes[f.text]++
+		case KindRequestCancelled:
+			a.row.Cancelled++
+		}
+	case KindIncidentReported:
+		if _, ok := z.open[f.stream]; ok {
+			return
+		}
+		z.incidents[[2]uint32{f.territory, f.text}]++
+		z.open[f.stream] = incidentState{reported: f.time}
+	default:
+		st, ok := z.open[f.stream]
+		if !ok {
+			return // reported before the period
+		}
+		i := slices.Index(incidentStepKinds, summaryKinds[f.kind])
+		if i < 0 || st.seen&(1<<i) != 0 {
+			return
+		}
+		st.seen |= 1 << i
+		z.open[f.stream] = st
+		z.steps[i] = append(z.steps[i], time.Duration(f.time-st.reported)*time.Microsecond)
+	}
+}
+
+func (z *summarizer) result() *Summary {
+	s := z.s
+	for _, a := range z.months {
 		a.row.LeadTime = durationsOf(a.lead)
 		s.Requests = append(s.Requests, a.row)
 	}
 	slices.SortFunc(s.Requests, func(a, b RequestRow) int {
 		return cmp.Or(cmp.Compare(a.Territory, b.Territory), a.Month.Compare(b.Month))
 	})
-	for o, n := range outcomes {
-		s.Outcomes = append(s.Outcomes, OutcomeRow{Outcome: o, Count: n})
+	for o, n := range z.outcomes {
+		s.Outcomes = append(s.Outcomes, OutcomeRow{Outcome: z.in.strings[o], Count: n})
 	}
 	slices.SortFunc(s.Outcomes, func(a, b OutcomeRow) int { return cmp.Compare(a.Outcome, b.Outcome) })
-	s.LeadTime = durationsOf(allLead)
-	for k, n := range incidents {
-		s.Incidents = append(s.Incidents, IncidentRow{Territory: k[0], Kind: k[1], Count: n})
+	s.LeadTime = durationsOf(z.allLead)
+	for k, n := range z.incidents {
+		s.Incidents = append(s.Incidents, IncidentRow{Territory: z.in.strings[k[0]], Kind: z.in.strings[k[1]], Count: n})
 	}
 	slices.SortFunc(s.Incidents, func(a, b IncidentRow) int {
 		return cmp.Or(cmp.Compare(a.Territory, b.Territory), cmp.Compare(a.Kind, b.Kind))
 	})
 	for i, k := range incidentStepKinds {
-		s.Steps = append(s.Steps, StepRow{Step: k, Durations: durationsOf(steps[i])})
+		s.Steps = append(s.Steps, StepRow{Step: k, Durations: durationsOf(z.steps[i])})
 	}
-	return s, nil
+	return s
+}
+
+// summaryFilter selects what a summary reads after seq: the kinds it
+// needs, the index columns only, and the bodies of the kinds whose Data it
+// reads.
+func summaryFilter(from, to time.Time, after uint64) Filter {
+	return Filter{Kinds: summaryKinds, From: from, To: to, AfterSeq: after, IndexOnly: true, BodyKinds: summaryDataKinds}
+}
+
+// Summary computes the [Summary] of the entries with from <= Time < to. It
+// scans only the kinds it needs, reads the bodies only of the kinds whose
+// Data it needs (see [Filter.IndexOnly]), and decodes only that Data; the
+// scan runs in its own goroutine, so reading and summing overlap. Each call
+// reads the register: a process that summarises often keeps a [Monitor].
+func (l *Log) Summary(ctx context.Context, from, to time.Time) (*Summary, error) {
+	in := newInterner()
+	z := newSummarizer(from, to, l.loc, in)
+	var v view
+	for rec, err := range l.prefetch(ctx, summaryFilter(from, to, 0)) {
+		if err != nil {
+			return nil, err
+		}
+		f, ok, err := factOf(&v, in, &rec)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			z.add(&f)
+		}
+	}
+	return z.result(), nil
 }
 
 // summaryField returns the raw JSON value of one Data field of rec, nil
