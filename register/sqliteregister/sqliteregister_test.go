@@ -159,9 +159,15 @@ func TestOpenSettings(t *testing.T) {
 			t.Parallel()
 			r := openRegister(t, newPath(t), tt.opts)
 			var mode string
-			var sync, busy int
+			var sync, busy, page int
 			if err := r.w.QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil {
 				t.Fatal(err)
+			}
+			if err := r.w.QueryRow("PRAGMA page_size").Scan(&page); err != nil {
+				t.Fatal(err)
+			}
+			if page != 16384 {
+				t.Errorf("page_size=%d, attesa 16384 per un file nuovo", page)
 			}
 			if err := r.w.QueryRow("PRAGMA synchronous").Scan(&sync); err != nil {
 				t.Fatal(err)
