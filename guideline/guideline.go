@@ -78,12 +78,25 @@ func New(spec Spec) (Guideline, error) {
 	}
 	bc := cal.NewBusinessCalendar()
 	bc.AddHoliday(it.Holidays...)
+	bc.AddHoliday(sanFrancesco)
 	for _, md := range spec.Policy.LocalHolidays {
 		m, _ := strconv.Atoi(md[:2])
 		d, _ := strconv.Atoi(md[3:])
 		bc.AddHoliday(&cal.Holiday{Name: md, Type: cal.ObservancePublic, Month: time.Month(m), Day: d, Func: cal.CalcDayOfMonth})
 	}
 	return Guideline{spec: spec, loc: loc, calendar: bc}, nil
+}
+
+// sanFrancesco is the national holiday of 4 October restored by law 151 of
+// 2025 from 2026, which the Italian calendar of rickar/cal/v2 (v2.1.13) does
+// not have yet.
+var sanFrancesco = &cal.Holiday{
+	Name:      "San Francesco d'Assisi",
+	Type:      cal.ObservancePublic,
+	Month:     time.October,
+	Day:       4,
+	StartYear: 2026,
+	Func:      cal.CalcDayOfMonth,
 }
 
 // crossCheck applies the rules that span several fields.

@@ -272,6 +272,10 @@ func TestLeadTimeCountsWorkingDays(t *testing.T) {
 		// 7 December is Sant'Ambrogio in Milan, 8 December the Immaculate Conception.
 		{"Sant'Ambrogio and Immacolata", at(2026, 12, 4, 9), at(2026, 12, 9, 9), 1},
 		{"Christmas", at(2026, 12, 23, 9), at(2026, 12, 28, 9), 2},
+		// 4 October is a national holiday again from 2026 (law 151/2025):
+		// a Monday in 2027, a Friday in 2024 when it was a working day.
+		{"San Francesco from 2026", at(2027, 10, 1, 9), at(2027, 10, 5, 9), 1},
+		{"San Francesco before 2026", at(2024, 10, 3, 9), at(2024, 10, 4, 9), 1},
 		{"late evening UTC is the next day in Rome", time.Date(2026, 11, 22, 23, 30, 0, 0, time.UTC), at(2026, 11, 26, 10), 3},
 	}
 	for _, c := range cases {
