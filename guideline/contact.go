@@ -12,7 +12,7 @@ type Contact struct {
 	// Email is the office's e-mail address, if any.
 	Email string `json:"email,omitempty" validate:"omitempty,email"`
 	// Phone is the office's number, in E.164 form, if any.
-	Phone Phone `json:"phone,omitempty" validate:"omitempty,e164"`
+	Phone Phone `json:"phone,omitempty" validate:"omitempty,phone"`
 }
 
 // Territory is a part of the municipality with its own Professional Social
@@ -32,6 +32,7 @@ type Venue struct {
 	Name string `json:"name" validate:"notblank,max=200"`
 	// Address is the street address as written for a patrol to find it.
 	Address string `json:"address" validate:"notblank,max=300"`
-	// Territory is the ID of the territory the venue belongs to.
-	Territory string `json:"territory" validate:"required,max=64"`
+	// Territory is the ID of the territory the venue belongs to, when it
+	// matters (a preventive request needs it; a call script does not).
+	Territory string `json:"territory,omitempty" validate:"max=64"`
 }

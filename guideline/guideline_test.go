@@ -162,7 +162,7 @@ func TestLoadReportsEveryInvalidFieldAtOnce(t *testing.T) {
 		{"steps[1].clause.paragraph", "gte"},
 		{"steps", "missing"},
 		{"contacts[0].email", "email"},
-		{"contacts[2].phone", "e164"},
+		{"contacts[2].phone", "phone"},
 		{"policy.min_lead_time_working_days", "gte"},
 		{"policy.alert_colleagues_timeout", "duration"},
 		{"policy.time_zone", "timezone"},

@@ -84,7 +84,7 @@ func (e *ValidationError) Has(path, rule string) bool {
 // invalid field with its path and an Italian and an English message. It is
 // go-playground/validator with json field names, required struct fields,
 // the Italian and English translations, and the rules of this module
-// ("role", "phase", "step", "duration", "monthday", "notblank").
+// ("role", "phase", "step", "duration", "monthday", "notblank", "phone").
 //
 // Build one with [NewValidator]; packages add their own rules with
 // [Validator.RegisterRule] before first use. After that it is safe for
@@ -252,6 +252,12 @@ func baseRules() []rule {
 		}),
 			"{0} deve essere un giorno dell'anno nella forma MM-GG, per esempio 12-07",
 			"{0} must be a day of the year as MM-DD, such as 12-07"},
+		// guideline.Phone's own check, not the validator's "e164", which
+		// takes a number without its leading '+' (not dialable as a tel:
+		// URI) and refuses short ones that Phone accepts.
+		{"phone", stringRule(func(s string) bool { return Phone(s).Valid() }),
+			"{0} deve essere un numero di telefono in forma internazionale: + seguito dal prefisso del paese e dal numero, senza spazi",
+			"{0} must be a phone number in international form: + followed by the country code and the number, without spaces"},
 		{"notblank", stringRule(func(s string) bool { return strings.TrimSpace(s) != "" }),
 			"{0} è un campo obbligatorio e non può contenere solo spazi",
 			"{0} is required and must not be only spaces"},

@@ -74,7 +74,7 @@ type CallScript struct {
 	Injured bool `json:"injured"`
 	// Number is the Operations Centre's number, such as
 	// [guideline.MilanoOperationsCentrePhone].
-	Number guideline.Phone `json:"number" validate:"required,e164"`
+	Number guideline.Phone `json:"number" validate:"required,phone"`
 	// Language is the language of the script: Italian by default, or
 	// English.
 	Language language.Tag `json:"-"`

@@ -111,14 +111,14 @@ func TestCallScriptInvalid(t *testing.T) {
 	}
 	for _, f := range []struct{ path, rule string }{
 		{"key", "required"}, {"to", "min"}, {"service", "notblank"}, {"venue.name", "notblank"},
-		{"venue.address", "notblank"}, {"venue.territory", "required"}, {"event", "event"}, {"number", "e164"},
+		{"venue.address", "notblank"}, {"event", "event"}, {"number", "phone"},
 	} {
 		if !ve.Has(f.path, f.rule) {
 			t.Errorf("error does not name %s (%s): %v", f.path, f.rule, err)
 		}
 	}
-	if len(ve.Fields) != 8 {
-		t.Errorf("%d fields reported, want 8: %v", len(ve.Fields), err)
+	if len(ve.Fields) != 7 {
+		t.Errorf("%d fields reported, want 7: %v", len(ve.Fields), err)
 	}
 	for _, f := range ve.Fields {
 		if strings.Contains(f.Italian, "non rispetta la regola") {
@@ -132,6 +132,32 @@ func TestCallScriptInvalid(t *testing.T) {
 	}
 	if _, err := script().Message(c); !errors.Is(err, notify.ErrCallScript) {
 		t.Errorf("catalog without notify's texts: err = %v", err)
+	}
+}
+
+// The number is checked as guideline.Phone checks it: with its '+', so that
+// its tel: URI dials it from any country; validator's "e164" would take it
+// without.
+func TestCallScriptNumber(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		number guideline.Phone
+		ok     bool
+	}{
+		{guideline.MilanoOperationsCentrePhone, true},
+		{"+39112", true},
+		{"390277270282", false},
+		{"+0277270282", false},
+		{"+39 02 77270282", false},
+		{"", false},
+	} {
+		s := script()
+		s.Number = tt.number
+		_, err := s.Message(nil)
+		var ve *guideline.ValidationError
+		if bad := errors.As(err, &ve) && ve.Has("number", ""); bad == tt.ok {
+			t.Errorf("number %q: err = %v, want valid %v", tt.number, err, tt.ok)
+		}
 	}
 }
 
@@ -177,5 +203,15 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 		if i == e && txt.Key != "notify.digit.0" {
 			t.Errorf("key %q renders the same in Italian and English: %q", txt.Key, i)
 		}
+	}
+}
+
+// An emergency call script is never refused for a detail it does not use.
+func TestCallScriptWithoutTerritory(t *testing.T) {
+	t.Parallel()
+	s := script()
+	s.Venue.Territory = ""
+	if _, err := s.Message(nil); err != nil {
+		t.Fatalf("a venue without territory: %v", err)
 	}
 }

@@ -26,6 +26,9 @@ type Monitor struct {
 	view  view
 	after uint64 // every entry up to this sequence number has been read
 	facts []fact // in sequence order
+	// bad holds, by index in facts, the error of each bad fact: reported
+	// only by a summary that uses its Data, as Log.Summary does.
+	bad map[int]error
 }
 
 // Monitor returns a new, empty Monitor over l. It reads nothing until its
@@ -37,7 +40,8 @@ func (l *Log) Monitor() *Monitor {
 // Summary catches up with the entries appended since the previous call,
 // then computes the [Summary] of the entries with from <= Time < to. If the
 // catching up fails, the error is returned and the entries read so far are
-// kept for the next call.
+// kept for the next call. An entry whose Data cannot be read fails, as in
+// Log.Summary, only the summaries that use that Data.
 func (m *Monitor) Summary(ctx context.Context, from, to time.Time) (*Summary, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -46,10 +50,13 @@ func (m *Monitor) Summary(ctx context.Context, from, to time.Time) (*Summary, er
 			return nil, err
 		}
 		f, ok, err := factOf(&m.view, m.in, &rec)
-		if err != nil {
-			return nil, err
-		}
 		if ok {
+			if f.bad {
+				if m.bad == nil {
+					m.bad = make(map[int]error)
+				}
+				m.bad[len(m.facts)] = err
+			}
 			m.facts = append(m.facts, f)
 		}
 		m.after = rec.Seq
@@ -63,8 +70,8 @@ func (m *Monitor) Summary(ctx context.Context, from, to time.Time) (*Summary, er
 		hi = ceilMicro(to)
 	}
 	for i := range m.facts {
-		if f := &m.facts[i]; f.time >= lo && f.time < hi {
-			z.add(f)
+		if f := &m.facts[i]; f.time >= lo && f.time < hi && z.add(f) && f.bad {
+			return nil, m.bad[i]
 		}
 	}
 	return z.result(), nil
@@ -78,11 +85,22 @@ const (
 
 // ceilMicro returns t in microseconds since 1970, rounded up, so that a
 // stored time (whole microseconds) m satisfies m >= ceilMicro(t) exactly
-// when it is not before t.
+// when it is not before t. A t beyond what int64 microseconds can hold
+// (about 292,000 years from 1970) is clamped, which keeps that true for
+// every time an entry can have.
 func ceilMicro(t time.Time) int64 {
+	switch {
+	case t.Before(minMicroTime):
+		return minMicro
+	case t.After(maxMicroTime):
+		return maxMicro
+	}
 	m := t.UnixMicro()
 	if t.Nanosecond()%1000 != 0 {
 		m++
 	}
 	return m
 }
+
+// The times that int64 microseconds since 1970 can hold.
+var minMicroTime, maxMicroTime = time.UnixMicro(minMicro), time.UnixMicro(maxMicro)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -64,7 +65,10 @@ func TestMonitorAgreesWithSummary(t *testing.T) {
 		var out [][2]time.Time
 		day := epoch.Add(24 * time.Hour) // entries are written at this instant, see below
 		out = append(out, [2]time.Time{}, [2]time.Time{epoch, time.Time{}}, [2]time.Time{time.Time{}, epoch.AddDate(0, 1, 0)},
-			[2]time.Time{epoch, day}, [2]time.Time{day, day.Add(time.Hour)})
+			[2]time.Time{epoch, day}, [2]time.Time{day, day.Add(time.Hour)},
+			// Bounds beyond what int64 microseconds can hold.
+			[2]time.Time{time.Date(-300000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(300000, 1, 1, 0, 0, 0, 1, time.UTC)},
+			[2]time.Time{time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC), time.Time{}})
 		for range 6 {
 			a := epoch.Add(time.Duration(r.IntN(100*24*3600)) * time.Second).Add(time.Duration(r.IntN(1000)) * time.Nanosecond)
 			out = append(out, [2]time.Time{a, a.Add(time.Duration(r.IntN(40*24)) * time.Hour)})
@@ -119,11 +123,108 @@ func TestMonitorKeepsWhatItReadWhenAScanFails(t *testing.T) {
 		t.Fatalf("first call, scan failing after 1000 records: %v", err)
 	}
 	b.failAfter = 0
+	b.filters = make(chan register.Filter, 1)
 	got, err := m.Summary(ctx, time.Time{}, time.Time{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if f := <-b.filters; f.AfterSeq == 0 {
+		t.Error("after a failed catch-up the Monitor read the register again from the start")
+	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("after a failed catch-up the summary differs:\n got %+v\nwant %+v", got, want)
 	}
+}
+
+// Data that a summary does not use does not make it fail: the Data of a
+// request submitted again, or of an incident reported again, is not read,
+// and a Monitor is not stopped by an unreadable entry outside the period.
+// Data that it uses does, for Log.Summary and the Monitor alike.
+func TestSummaryFailsOnlyOnDataItUses(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClock(epoch, time.Minute)
+	l := openLog(t, newMem(), &register.Options{Now: c.Now})
+	m := l.Monitor()
+	mustAppend(t, l, "request/1", 0,
+		event(register.KindRequestSubmitted, `{"appointment_at":"2026-03-10T10:00:00Z"}`),
+		event(register.KindRequestSubmitted, `{"appointment_at":"domani"}`))
+	mustAppend(t, l, "incident/1", 0,
+		event(register.KindIncidentReported, `{"incident_kind":"threat"}`),
+		event(register.KindIncidentReported, `{"incident_kind":7}`))
+	march, april := epoch.AddDate(0, 0, -1), epoch.AddDate(0, 1, -1)
+	for name, summary := range map[string]func(from, to time.Time) (*register.Summary, error){
+		"Log.Summary": func(from, to time.Time) (*register.Summary, error) { return l.Summary(ctx, from, to) },
+		"Monitor":     func(from, to time.Time) (*register.Summary, error) { return m.Summary(ctx, from, to) },
+	} {
+		s, err := summary(march, april)
+		if err != nil {
+			t.Fatalf("%s, unread Data that is not valid: %v", name, err)
+		}
+		if s.LeadTime.Count != 1 || len(s.Incidents) != 1 || s.Incidents[0].Kind != "threat" {
+			t.Errorf("%s: %+v", name, s)
+		}
+	}
+	c.Set(april.AddDate(0, 0, 3))
+	mustAppend(t, l, "request/2", 0, event(register.KindRequestSubmitted, `{"appointment_at":"domani"}`))
+	mustAppend(t, l, "request/1", 2, event(register.KindRequestCompleted, `{"outcome":["x"]}`))
+	for name, summary := range map[string]func(from, to time.Time) (*register.Summary, error){
+		"Log.Summary": func(from, to time.Time) (*register.Summary, error) { return l.Summary(ctx, from, to) },
+		"Monitor":     func(from, to time.Time) (*register.Summary, error) { return m.Summary(ctx, from, to) },
+	} {
+		if _, err := summary(march, april); err != nil {
+			t.Errorf("%s, March, with unreadable entries in April: %v", name, err)
+		}
+		if _, err := summary(april, april.AddDate(0, 1, 0)); !errors.Is(err, register.ErrInvalidEntry) {
+			t.Errorf("%s, April, whose entries it reads are unreadable: %v, want ErrInvalidEntry", name, err)
+		}
+	}
+}
+
+// Lead times are those of the Data to the nanosecond, and saturate, as
+// time.Time.Sub does, for appointments centuries away.
+func TestSummaryLeadTimesExact(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		appointment string
+		want        time.Duration
+	}{
+		{"2026-03-02T10:00:00.000000001Z", time.Hour + time.Nanosecond},
+		{"1970-01-01T00:00:00Z", time.Unix(0, 0).Sub(epoch)},
+		{"9999-12-31T00:00:00Z", math.MaxInt64},
+		{"0001-01-01T00:00:00Z", math.MinInt64},
+	} {
+		s := leadSummaries(t, tt.appointment)
+		for name, s := range s {
+			if s.LeadTime.Count != 1 || s.LeadTime.Median != tt.want {
+				t.Errorf("%s, appointment %s: lead %+v, want %v", name, tt.appointment, s.LeadTime, tt.want)
+			}
+		}
+	}
+	// The median of the two extremes, rounded down, without overflowing.
+	for name, s := range leadSummaries(t, "9999-12-31T00:00:00Z", "0001-01-01T00:00:00Z") {
+		if s.LeadTime.Median != -1 || s.LeadTime.P90 != math.MaxInt64 {
+			t.Errorf("%s: lead %+v, want median -1ns and P90 the largest duration", name, s.LeadTime)
+		}
+	}
+}
+
+// leadSummaries appends, at epoch, one submission per appointment and
+// returns the Log's and a Monitor's summaries of them.
+func leadSummaries(t *testing.T, appointments ...string) map[string]*register.Summary {
+	t.Helper()
+	ctx := context.Background()
+	l := openLog(t, newMem(), &register.Options{Now: newClock(epoch, 0).Now})
+	for i, a := range appointments {
+		mustAppend(t, l, fmt.Sprint("request/", i), 0, event(register.KindRequestSubmitted, fmt.Sprintf(`{"appointment_at":%q}`, a)))
+	}
+	out := make(map[string]*register.Summary)
+	var err error
+	if out["Log.Summary"], err = l.Summary(ctx, epoch, epoch.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if out["Monitor"], err = l.Monitor().Summary(ctx, epoch, epoch.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -25,8 +25,10 @@ var errScanStopped = errors.New("register: lettura interrotta")
 
 // prefetch is the backend's Scan run in its own goroutine, a few chunks
 // ahead of the caller, so that reading (on one core) and the caller's work
-// (on another) overlap. Memory stays constant: at most three chunks are in
-// flight. Breaking out of the loop stops the scan.
+// (on another) overlap. Memory stays constant: at most four chunks are
+// held at once (one being filled, two queued, one being yielded). Breaking
+// out of the loop stops the scan through the context, or, for a backend
+// that ignores it, when the next chunk cannot be handed over.
 func (l *Log) prefetch(ctx context.Context, f Filter) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		ctx, cancel := context.WithCancel(ctx)

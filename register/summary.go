@@ -121,14 +121,19 @@ type incidentState struct {
 }
 
 // fact is what the summary needs of one entry, in 32 bytes: the strings
-// are numbered by an [interner], the times are microseconds since 1970.
+// are numbered by an [interner], the time is in microseconds since 1970.
 type fact struct {
-	time        int64
-	appointment int64  // the appointment of a submission, 0 if none
-	stream      uint32 // interned
-	territory   uint32 // interned
-	text        uint32 // interned outcome or incident kind; 0 is ""
-	kind        uint8  // index in summaryKinds
+	time      int64         // microseconds since 1970
+	lead      time.Duration // from a submission to its appointment, if hasLead
+	stream    uint32        // interned
+	territory uint32        // interned
+	text      uint32        // interned outcome or incident kind; 0 is ""
+	kind      uint8         // index in summaryKinds
+	hasLead   bool
+	// bad means that the Data the summary reads could not be decoded: the
+	// error is kept apart, and reported only if the summary uses that Data
+	// (see [summarizer.add]), as Summary always did.
+	bad bool
 }
 
 // interner numbers strings; 0 is the empty string.
@@ -153,7 +158,8 @@ func (in *interner) id(s string) uint32 {
 
 // factOf extracts the fact of rec, decoding the Data it needs; ok is false
 // for a kind the summary does not read (a backend should not have returned
-// it).
+// it). If that Data cannot be decoded, the fact is still returned, marked
+// bad, with the error.
 func factOf(v *view, in *interner, rec *Record) (f fact, ok bool, err error) {
 	kind := slices.Index(summaryKinds, rec.Kind)
 	if kind < 0 {
@@ -167,18 +173,12 @@ func factOf(v *view, in *interner, rec *Record) (f fact, ok bool, err error) {
 	}
 	switch rec.Kind {
 	case KindRequestSubmitted:
-		raw, err := summaryField(v, rec, DataAppointment)
-		if err != nil {
-			return fact{}, false, err
-		}
-		if raw != nil {
-			at, ok := jsonTime(raw)
-			if !ok {
-				return fact{}, false, summaryDataError(rec)
-			}
-			f.appointment = at.UnixMicro()
-			if f.appointment == 0 {
-				f.appointment = 1 // the epoch itself: one microsecond off, not "none"
+		var raw []byte
+		if raw, err = summaryField(v, rec, DataAppointment); err == nil && raw != nil {
+			if at, ok := jsonTime(raw); ok {
+				f.lead, f.hasLead = at.Sub(rec.Time), true
+			} else {
+				err = summaryDataError(rec)
 			}
 		}
 	case KindRequestCompleted, KindIncidentReported:
@@ -186,13 +186,13 @@ func factOf(v *view, in *interner, rec *Record) (f fact, ok bool, err error) {
 		if rec.Kind == KindIncidentReported {
 			name = DataIncidentKind
 		}
-		text, err := summaryString(v, rec, name)
-		if err != nil {
-			return fact{}, false, err
+		var text string
+		if text, err = summaryString(v, rec, name); err == nil {
+			f.text = in.id(text)
 		}
-		f.text = in.id(text)
 	}
-	return f, true, nil
+	f.bad = err != nil
+	return f, true, err
 }
 
 // summarizer folds facts, in sequence order, into a Summary.
@@ -248,20 +248,22 @@ func (z *summarizer) rowOf(f *fact) *requestAcc {
 	return a
 }
 
-func (z *summarizer) add(f *fact) {
+// add folds f into the summary. It reports whether it used f's Data: if f
+// is bad, the summary is then an error.
+func (z *summarizer) add(f *fact) (usedData bool) {
 	switch summaryKinds[f.kind] {
 	case KindRequestSubmitted:
 		if _, ok := z.requests[f.stream]; ok {
-			return // submitted again after a request for information
+			return false // submitted again after a request for information
 		}
 		a := z.rowOf(f)
 		z.requests[f.stream] = a
 		a.row.Submitted++
-		if f.appointment != 0 {
-			lead := time.Duration(f.appointment-f.time) * time.Microsecond
-			a.lead = append(a.lead, lead)
-			z.allLead = append(z.allLead, lead)
+		if f.hasLead {
+			a.lead = append(a.lead, f.lead)
+			z.allLead = append(z.allLead, f.lead)
 		}
+		return true
 	case KindRequestAccepted, KindRequestDeclined, KindRequestCompleted, KindRequestCancelled:
 		a := z.requests[f.stream]
 		if a == nil {
@@ -275,28 +277,49 @@ func (z *summarizer) add(f *fact) {
 		case KindRequestCompleted:
 			a.row.Completed++
 			z.outcomes[f.text]++
+			return true
 		case KindRequestCancelled:
 			a.row.Cancelled++
 		}
 	case KindIncidentReported:
 		if _, ok := z.open[f.stream]; ok {
-			return
+			return false
 		}
 		z.incidents[[2]uint32{f.territory, f.text}]++
 		z.open[f.stream] = incidentState{reported: f.time}
+		return true
 	default:
 		st, ok := z.open[f.stream]
 		if !ok {
-			return // reported before the period
+			return false // reported before the period
 		}
 		i := slices.Index(incidentStepKinds, summaryKinds[f.kind])
 		if i < 0 || st.seen&(1<<i) != 0 {
-			return
+			return false
 		}
 		st.seen |= 1 << i
 		z.open[f.stream] = st
-		z.steps[i] = append(z.steps[i], time.Duration(f.time-st.reported)*time.Microsecond)
+		z.steps[i] = append(z.steps[i], subMicros(f.time, st.reported))
 	}
+	return false
+}
+
+// subMicros returns a - b, both in microseconds, as a Duration, saturated
+// at the extremes as [time.Time.Sub] is.
+func subMicros(a, b int64) time.Duration {
+	d := a - b
+	switch {
+	case (a^b)&(a^d) < 0: // the subtraction overflowed
+		if a >= 0 {
+			return math.MaxInt64
+		}
+		return math.MinInt64
+	case d > math.MaxInt64/int64(time.Microsecond):
+		return math.MaxInt64
+	case d < math.MinInt64/int64(time.Microsecond):
+		return math.MinInt64
+	}
+	return time.Duration(d) * time.Microsecond
 }
 
 func (z *summarizer) result() *Summary {
@@ -346,11 +369,8 @@ func (l *Log) Summary(ctx context.Context, from, to time.Time) (*Summary, error)
 			return nil, err
 		}
 		f, ok, err := factOf(&v, in, &rec)
-		if err != nil {
+		if ok && z.add(&f) && f.bad {
 			return nil, err
-		}
-		if ok {
-			z.add(&f)
 		}
 	}
 	return z.result(), nil
@@ -401,7 +421,9 @@ func durationsOf(ds []time.Duration) Durations {
 	slices.Sort(ds)
 	median := ds[n/2]
 	if n%2 == 0 {
-		median = ds[n/2-1] + (ds[n/2]-ds[n/2-1])/2
+		// The mean rounded down, a + (b-a)/2, without overflowing.
+		a, b := ds[n/2-1], ds[n/2]
+		median = a>>1 + b>>1 + a&b&1
 	}
 	rank := (9*n + 9) / 10 // ceil(0.9 n)
 	return Durations{Count: n, Median: median, P90: ds[rank-1]}

@@ -511,14 +511,27 @@ func (r *Register) scanQuery(f register.Filter) (string, []any) {
 	return sb.String(), args
 }
 
-// ceilMicro rounds t up to a whole microsecond.
+// ceilMicro rounds t up to a whole microsecond. A t outside the years 1 to
+// 9999, which every entry's time is within, is brought to the edge of that
+// range: the bound selects the same records, and PostgreSQL can hold it
+// (pgx would wrap a time beyond 292,000 years around, and PostgreSQL
+// refuses one beyond 294276 AD).
 func ceilMicro(t time.Time) time.Time {
+	switch {
+	case t.Before(firstTime):
+		return firstTime
+	case t.After(lastTime):
+		return lastTime
+	}
 	c := t.Truncate(time.Microsecond)
 	if c.Before(t) {
 		c = c.Add(time.Microsecond)
 	}
 	return c
 }
+
+// The edges of the range of times that ceilMicro brings bounds within.
+var firstTime, lastTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // readPage runs one page query and appends its records to page.
 func (r *Register) readPage(ctx context.Context, query string, args []any, page []register.Record) ([]register.Record, error) {

@@ -63,6 +63,14 @@ func filtered(f register.Filter, recs []register.Record) []register.Record {
 	return out
 }
 
+// Bounds of a time range beyond what a backend can store (int64
+// microseconds reach about 292,000 years from 1970, PostgreSQL 294276 AD):
+// they must select what they mean, not wrap around or fail.
+var (
+	farPast   = time.Date(-300000, 1, 1, 0, 0, 0, 0, time.UTC)
+	farFuture = time.Date(300000, 1, 1, 0, 0, 0, 1, time.UTC)
+)
+
 func testScanFilter(ctx context.Context, inst Instance) error {
 	w, err := fixture(ctx, inst.Register)
 	if err != nil {
@@ -86,6 +94,9 @@ func testScanFilter(ctx context.Context, inst Instance) error {
 		{"fino a un istante, escluso", register.Filter{To: t5}, 11},
 		{"intervallo", register.Filter{From: t8, To: t5}, 3},
 		{"intervallo al nanosecondo", register.Filter{From: t8.Add(time.Nanosecond), To: t5.Add(time.Nanosecond)}, 3},
+		{"intervallo oltre ogni data", register.Filter{From: farPast, To: farFuture}, 24},
+		{"da un istante oltre ogni data", register.Filter{From: farFuture}, 0},
+		{"fino a un istante prima di ogni data", register.Filter{To: farPast}, 0},
 		{"dopo una sequenza", register.Filter{AfterSeq: 10}, 14},
 		{"dopo l'ultima sequenza", register.Filter{AfterSeq: 24}, 0},
 		{"limite", register.Filter{Limit: 5}, 5},

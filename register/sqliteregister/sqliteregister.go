@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"iter"
 	"maps"
+	"math"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -726,14 +727,25 @@ func scanQuery(f register.Filter, b bounds) (string, []any) {
 
 // ceilMicro returns t in microseconds since 1970, rounded up: the stored
 // times are whole microseconds, so time >= ceilMicro(t) is exactly Time >= t,
-// and time < ceilMicro(t) is exactly Time < t.
+// and time < ceilMicro(t) is exactly Time < t. A t beyond what int64
+// microseconds can hold is clamped, which keeps that true for every time an
+// entry can have (years 1 to 9999).
 func ceilMicro(t time.Time) int64 {
+	switch {
+	case t.Before(minMicroTime):
+		return math.MinInt64
+	case t.After(maxMicroTime):
+		return math.MaxInt64
+	}
 	m := t.UnixMicro()
 	if t.Nanosecond()%1000 != 0 {
 		m++
 	}
 	return m
 }
+
+// The times that int64 microseconds since 1970 can hold.
+var minMicroTime, maxMicroTime = time.UnixMicro(math.MinInt64), time.UnixMicro(math.MaxInt64)
 
 // Close closes the file's connections. Calling it twice is harmless.
 func (r *Register) Close() error {
