@@ -233,50 +233,14 @@ var cases = []testCase{
 		name: "PermanentRejection",
 		rule: "un rifiuto definitivo del destinatario è classificato definitivo (notify.IsPermanent) e l'errore non contiene il testo né i nomi del messaggio",
 		run: func(h Harness) error {
-			n, err := h.New(RejectPermanently)
-			if err != nil {
-				return err
-			}
-			m := message("conformance-permanent-1", "Rifiuto", "Riguarda "+secretName+", codice fiscale "+secretCF+".")
-			m.To[0].Name = secretName
-			err = n.Notify(context.Background(), m)
-			// The leak is checked first, so a failure never prints the
-			// secrets.
-			if err == nil {
-				return errors.New("Notify non ha restituito errori")
-			}
-			if lerr := noLeak(err); lerr != nil {
-				return lerr
-			}
-			if !notify.IsPermanent(err) {
-				return fmt.Errorf("errore %v non classificato come definitivo", err)
-			}
-			return nil
+			return checkClassified(h, RejectPermanently, "conformance-permanent-1", "Rifiuto", true)
 		},
 	},
 	{
 		name: "TemporaryFailure",
 		rule: "un guasto temporaneo del destinatario non è classificato definitivo e l'errore non contiene il testo né i nomi del messaggio",
 		run: func(h Harness) error {
-			n, err := h.New(FailTemporarily)
-			if err != nil {
-				return err
-			}
-			m := message("conformance-temporary-1", "Guasto", "Riguarda "+secretName+", codice fiscale "+secretCF+".")
-			m.To[0].Name = secretName
-			err = n.Notify(context.Background(), m)
-			// The leak is checked first, so a failure never prints the
-			// secrets.
-			if err == nil {
-				return errors.New("Notify non ha restituito errori")
-			}
-			if lerr := noLeak(err); lerr != nil {
-				return lerr
-			}
-			if notify.IsPermanent(err) {
-				return fmt.Errorf("errore %v classificato come definitivo", err)
-			}
-			return nil
+			return checkClassified(h, FailTemporarily, "conformance-temporary-1", "Guasto", false)
 		},
 	},
 	{
@@ -367,6 +331,33 @@ func noLeak(err error) error {
 		if strings.Contains(err.Error(), s) {
 			return errors.New("l'errore contiene un dato personale del messaggio")
 		}
+	}
+	return nil
+}
+
+// checkClassified sends a message carrying personal data to a peer that
+// fails, and checks that the error says nothing of the message and is
+// classified as permanent exactly when permanent is set.
+func checkClassified(h Harness, peer Peer, key, subject string, permanent bool) error {
+	n, err := h.New(peer)
+	if err != nil {
+		return err
+	}
+	m := message(key, subject, "Riguarda "+secretName+", codice fiscale "+secretCF+".")
+	m.To[0].Name = secretName
+	err = n.Notify(context.Background(), m)
+	// The leak is checked first, so a failure never prints the secrets.
+	if err == nil {
+		return errors.New("Notify non ha restituito errori")
+	}
+	if lerr := noLeak(err); lerr != nil {
+		return lerr
+	}
+	switch {
+	case permanent && !notify.IsPermanent(err):
+		return fmt.Errorf("errore %v non classificato come definitivo", err)
+	case !permanent && notify.IsPermanent(err):
+		return fmt.Errorf("errore %v classificato come definitivo", err)
 	}
 	return nil
 }
