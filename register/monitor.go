@@ -64,10 +64,10 @@ func (m *Monitor) Summary(ctx context.Context, from, to time.Time) (*Summary, er
 	z := newSummarizer(from, to, m.log.loc, m.in)
 	lo, hi := int64(minMicro), int64(maxMicro)
 	if !from.IsZero() {
-		lo = ceilMicro(from)
+		lo = BoundMicros(from)
 	}
 	if !to.IsZero() {
-		hi = ceilMicro(to)
+		hi = BoundMicros(to)
 	}
 	for i := range m.facts {
 		if f := &m.facts[i]; f.time >= lo && f.time < hi && z.add(f) && f.bad {
@@ -83,12 +83,13 @@ const (
 	maxMicro = 1<<63 - 1
 )
 
-// ceilMicro returns t in microseconds since 1970, rounded up, so that a
-// stored time (whole microseconds) m satisfies m >= ceilMicro(t) exactly
-// when it is not before t. A t beyond what int64 microseconds can hold
-// (about 292,000 years from 1970) is clamped, which keeps that true for
-// every time an entry can have.
-func ceilMicro(t time.Time) int64 {
+// BoundMicros returns the bound, in microseconds since 1970, that selects
+// stored times exactly as t does: entry times are whole microseconds, so a
+// stored m is not before t when m >= BoundMicros(t), and is before t when
+// m < BoundMicros(t). Times beyond what int64 microseconds can hold are
+// brought within. Backends that store times as microseconds use it for
+// [Filter.From] and [Filter.To].
+func BoundMicros(t time.Time) int64 {
 	switch {
 	case t.Before(minMicroTime):
 		return minMicro

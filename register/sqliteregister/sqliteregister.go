@@ -27,7 +27,6 @@ import (
 	"fmt"
 	"iter"
 	"maps"
-	"math"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -620,7 +619,7 @@ func (r *Register) seqBounds(ctx context.Context, f register.Filter) (bounds, er
 	var b bounds
 	lookup := func(query string, t time.Time, dst *uint64) error {
 		var seq sql.NullInt64
-		if err := r.q.QueryRowContext(ctx, query, ceilMicro(t)).Scan(&seq); err != nil {
+		if err := r.q.QueryRowContext(ctx, query, register.BoundMicros(t)).Scan(&seq); err != nil {
 			return err
 		}
 		if !seq.Valid {
@@ -629,12 +628,12 @@ func (r *Register) seqBounds(ctx context.Context, f register.Filter) (bounds, er
 		*dst = uint64(seq.Int64)
 		return nil
 	}
-	if !f.From.IsZero() && ceilMicro(f.From) > first.Int64 {
+	if !f.From.IsZero() && register.BoundMicros(f.From) > first.Int64 {
 		if err := lookup(`SELECT min(seq) FROM records WHERE time >= ?`, f.From, &b.lo); err != nil {
 			return bounds{}, err
 		}
 	}
-	if !f.To.IsZero() && ceilMicro(f.To) <= last.Int64 {
+	if !f.To.IsZero() && register.BoundMicros(f.To) <= last.Int64 {
 		if err := lookup(`SELECT max(seq) FROM records WHERE time < ?`, f.To, &b.hi); err != nil {
 			return bounds{}, err
 		}
@@ -676,10 +675,10 @@ func scanQuery(f register.Filter, b bounds) (string, []any) {
 	in("kind", f.Kinds)
 	in("territory", f.Territories)
 	if !f.From.IsZero() {
-		cond("time >= ?", ceilMicro(f.From))
+		cond("time >= ?", register.BoundMicros(f.From))
 	}
 	if !f.To.IsZero() {
-		cond("time < ?", ceilMicro(f.To))
+		cond("time < ?", register.BoundMicros(f.To))
 	}
 	var q strings.Builder
 	if f.IndexOnly {
@@ -724,28 +723,6 @@ func scanQuery(f register.Filter, b bounds) (string, []any) {
 	}
 	return q.String(), args
 }
-
-// ceilMicro returns t in microseconds since 1970, rounded up: the stored
-// times are whole microseconds, so time >= ceilMicro(t) is exactly Time >= t,
-// and time < ceilMicro(t) is exactly Time < t. A t beyond what int64
-// microseconds can hold is clamped, which keeps that true for every time an
-// entry can have (years 1 to 9999).
-func ceilMicro(t time.Time) int64 {
-	switch {
-	case t.Before(minMicroTime):
-		return math.MinInt64
-	case t.After(maxMicroTime):
-		return math.MaxInt64
-	}
-	m := t.UnixMicro()
-	if t.Nanosecond()%1000 != 0 {
-		m++
-	}
-	return m
-}
-
-// The times that int64 microseconds since 1970 can hold.
-var minMicroTime, maxMicroTime = time.UnixMicro(math.MinInt64), time.UnixMicro(math.MaxInt64)
 
 // Close closes the file's connections. Calling it twice is harmless.
 func (r *Register) Close() error {
