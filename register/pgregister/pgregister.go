@@ -61,7 +61,7 @@ type Register struct {
 
 // queries are the statements of a Register, with its schema filled in.
 type queries struct {
-	head, version, append, scan string
+	head, version, append, scan, scanIndexOnly string
 }
 
 // Open opens the register stored in pool's database, creating or migrating
@@ -128,6 +128,10 @@ func newQueries(schema string) queries {
 		version: expand("SELECT coalesce(max(version), 0) FROM {schema}.records WHERE stream = $1", schema),
 		append:  expand("SELECT {schema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", schema),
 		scan:    expand("SELECT seq, stream, version, kind, territory, time, hash, body FROM {schema}.records WHERE seq > $1", schema),
+		// Filter.IndexOnly: hash and body only for the kinds in $3.
+		scanIndexOnly: expand("SELECT seq, stream, version, kind, territory, time, "+
+			"CASE WHEN kind = ANY($3) THEN hash END, CASE WHEN kind = ANY($3) THEN body END "+
+			"FROM {schema}.records WHERE seq > $1", schema),
 	}
 }
 
@@ -484,8 +488,13 @@ func (r *Register) fetch(ctx context.Context, query string, base []any, after in
 // the page's lower bound and size, are set by fetch for every page.
 func (r *Register) scanQuery(f register.Filter) (string, []any) {
 	var sb strings.Builder
-	sb.WriteString(r.q.scan)
 	args := []any{int64(0), 0}
+	if f.IndexOnly {
+		sb.WriteString(r.q.scanIndexOnly)
+		args = append(args, append([]string{}, f.BodyKinds...))
+	} else {
+		sb.WriteString(r.q.scan)
+	}
 	cond := func(format string, arg any) {
 		args = append(args, arg)
 		fmt.Fprintf(&sb, format, "$"+strconv.Itoa(len(args)))
