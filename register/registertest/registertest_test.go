@@ -141,3 +141,12 @@ func TestCheckSkipsWithoutTamperer(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// CheckIndexOnlyHonoured fails a backend that ignores the hint (memregister
+// returns every record whole).
+func TestCheckIndexOnlyHonouredFailsWhenIgnored(t *testing.T) {
+	t.Parallel()
+	if err := registertest.CheckIndexOnlyHonoured(t.Context(), memregister.New()); err == nil {
+		t.Fatal("a backend that ignores IndexOnly passed the check")
+	}
+}
