@@ -5,8 +5,21 @@ import (
 	"golang.org/x/text/message/catalog"
 )
 
-func text(key, it, en string) Text {
-	return Text{Key: key, Italian: catalog.String(it), English: catalog.String(en)}
+// NewText returns a fixed text in Italian and English. Packages of the
+// module build their [Messages]-like lists with it.
+func NewText(key, italian, english string) Text {
+	return Text{Key: key, Italian: catalog.String(italian), English: catalog.String(english)}
+}
+
+// NewCountText returns a text with a count, its first argument, in
+// singular and plural forms: italianOne and englishOne for a count of one,
+// the others (the required plural.Other case) for every other count.
+func NewCountText(key, italianOne, italianOther, englishOne, englishOther string) Text {
+	return Text{
+		Key:     key,
+		Italian: plural.Selectf(1, "%d", plural.One, italianOne, plural.Other, italianOther),
+		English: plural.Selectf(1, "%d", plural.One, englishOne, plural.Other, englishOther),
+	}
 }
 
 // Messages returns this package's texts: role, phase, step and policy
@@ -14,19 +27,19 @@ func text(key, it, en string) Text {
 // module pass it to [NewCatalog] together with their own texts.
 func Messages() []Text {
 	out := []Text{
-		text(RoleOperator.MessageKey(), "Operatore dei servizi sociali", "Social services operator"),
-		text(RoleResponsibleOfficial.MessageKey(), "Funzionario P.O. responsabile del Servizio Sociale Professionale competente per territorio", "Official (P.O.) responsible for the Professional Social Service of the territory"),
-		text(RolePoliceCommand.MessageKey(), "Comando di Polizia Locale", "Local Police Command"),
-		text(RoleAreaDirector.MessageKey(), "Direttore di Area Territorialità della Direzione Politiche Sociali", "Director of the Territoriality Area, Social Policies Directorate"),
-		text(RoleOperationsCentre.MessageKey(), "Capo Turno della Centrale Operativa della Polizia Locale", "Shift supervisor of the Local Police Operations Centre"),
-		text(RolePatrol.MessageKey(), "Pattuglia della Polizia Locale", "Local Police patrol"),
-		text(RolePoliceForces.MessageKey(), "Forze di Polizia", "Police Forces"),
-		text(RoleSocialPolicyDirectorate.MessageKey(), "Direzione Politiche Sociali – Area Territorialità", "Social Policies Directorate – Territoriality Area"),
+		NewText(RoleOperator.MessageKey(), "Operatore dei servizi sociali", "Social services operator"),
+		NewText(RoleResponsibleOfficial.MessageKey(), "Funzionario P.O. responsabile del Servizio Sociale Professionale competente per territorio", "Official (P.O.) responsible for the Professional Social Service of the territory"),
+		NewText(RolePoliceCommand.MessageKey(), "Comando di Polizia Locale", "Local Police Command"),
+		NewText(RoleAreaDirector.MessageKey(), "Direttore di Area Territorialità della Direzione Politiche Sociali", "Director of the Territoriality Area, Social Policies Directorate"),
+		NewText(RoleOperationsCentre.MessageKey(), "Capo Turno della Centrale Operativa della Polizia Locale", "Shift supervisor of the Local Police Operations Centre"),
+		NewText(RolePatrol.MessageKey(), "Pattuglia della Polizia Locale", "Local Police patrol"),
+		NewText(RolePoliceForces.MessageKey(), "Forze di Polizia", "Police Forces"),
+		NewText(RoleSocialPolicyDirectorate.MessageKey(), "Direzione Politiche Sociali – Area Territorialità", "Social Policies Directorate – Territoriality Area"),
 
-		text(PhasePreventive.MessageKey(), "Fase preventiva", "Preventive phase"),
-		text(PhaseEmergency.MessageKey(), "Gestione dell'emergenza", "Emergency management"),
+		NewText(PhasePreventive.MessageKey(), "Fase preventiva", "Preventive phase"),
+		NewText(PhaseEmergency.MessageKey(), "Gestione dell'emergenza", "Emergency management"),
 
-		pluralText(keyWorkingDays, "%d giorno lavorativo", "%d giorni lavorativi", "%d working day", "%d working days"),
+		NewCountText(keyWorkingDays, "%d giorno lavorativo", "%d giorni lavorativi", "%d working day", "%d working days"),
 	}
 	out = append(out, stepTexts()...)
 	return append(out, otherTexts()...)
@@ -93,60 +106,50 @@ func stepTexts() []Text {
 	}
 	var out []Text
 	for _, s := range steps {
-		out = append(out, text(s.id.NameKey(), s.nameIT, s.nameEN), text(s.id.DutyKey(), s.dutyIT, s.dutyEN))
+		out = append(out, NewText(s.id.NameKey(), s.nameIT, s.nameEN), NewText(s.id.DutyKey(), s.dutyIT, s.dutyEN))
 	}
 	return out
 }
 
-func plural2(it1, itN, en1, enN string) (catalog.Message, catalog.Message) {
-	return plural.Selectf(1, "%d", plural.One, it1, plural.Other, itN),
-		plural.Selectf(1, "%d", plural.One, en1, plural.Other, enN)
-}
-
-func pluralText(key, it1, itN, en1, enN string) Text {
-	it, en := plural2(it1, itN, en1, enN)
-	return Text{Key: key, Italian: it, English: en}
-}
-
 func otherTexts() []Text {
 	return []Text{
-		pluralText(keyMinutes, "%d minuto", "%d minuti", "%d minute", "%d minutes"),
-		pluralText(keySeconds, "%d secondo", "%d secondi", "%d second", "%d seconds"),
-		pluralText(RuleMinLeadTime.MessageKey(),
+		NewCountText(keyMinutes, "%d minuto", "%d minuti", "%d minute", "%d minutes"),
+		NewCountText(keySeconds, "%d secondo", "%d secondi", "%d second", "%d seconds"),
+		NewCountText(RuleMinLeadTime.MessageKey(),
 			"Le richieste preventive vanno inoltrate con almeno %d giorno lavorativo di anticipo sull'appuntamento.",
 			"Le richieste preventive vanno inoltrate con almeno %d giorni lavorativi di anticipo sull'appuntamento.",
 			"Preventive requests must be sent at least %d working day before the appointment.",
 			"Preventive requests must be sent at least %d working days before the appointment."),
-		text(RuleRecordRequests.MessageKey(),
+		NewText(RuleRecordRequests.MessageKey(),
 			"Ogni richiesta inoltrata è annotata nel registro, a fini di monitoraggio.",
 			"Every request sent is recorded in the register, for monitoring."),
-		text(RuleAlertColleaguesTimeout.MessageKey(),
+		NewText(RuleAlertColleaguesTimeout.MessageKey(),
 			"Se il richiamo di altro personale (passo 1) non risulta confermato entro %s, la procedura segnala il ritardo e sollecita l'intervento.",
 			"If calling other staff (step 1) is not confirmed within %s, the procedure reports the delay and escalates."),
-		text(RuleCallOperationsCentreTimeout.MessageKey(),
+		NewText(RuleCallOperationsCentreTimeout.MessageKey(),
 			"Se la chiamata al Capo Turno (passo 2) non risulta confermata entro %s dal passo 1, la procedura segnala il ritardo e sollecita l'intervento.",
 			"If the call to the shift supervisor (step 2) is not confirmed within %s of step 1, the procedure reports the delay and escalates."),
-		text(keyClause, "%[1]s, capoverso %[2]d", "%[1]s, paragraph %[2]d"),
-		text(keyClauseItem, "%[1]s, capoverso %[2]d, punto %[3]d", "%[1]s, paragraph %[2]d, item %[3]d"),
-		text(keyDateLayout, "02/01/2006", "2 January 2006"),
-		text(keyDayLayout, "02/01", "2 January"),
-		text(keyIssued, "Emanate a %[1]s il %[2]s", "Issued in %[1]s on %[2]s"),
-		text(keyVersion, "Versione: %s", "Version: %s"),
-		text(keySignedBy, "Firmano: %s", "Signed by: %s"),
-		text(keyStep, "Passo %d", "Step %d"),
-		text(keyActor, "Chi agisce", "Who acts"),
-		text(keyCounterparts, "Destinatari", "Recipients"),
-		text(keySource, "Fonte", "Source"),
-		text(keyContacts, "Recapiti", "Contacts"),
-		text(keyEmail, "posta elettronica", "e-mail"),
-		text(keyPhone, "telefono", "phone"),
-		text(keyNoAddress, "recapito non indicato nel documento: da configurare", "no address in the document: to be configured"),
-		text(keyTerritories, "Territori", "Territories"),
-		text(keyPolicy, "Regole dell'ente", "Municipal policy"),
-		text(keyPolicyNote,
+		NewText(keyClause, "%[1]s, capoverso %[2]d", "%[1]s, paragraph %[2]d"),
+		NewText(keyClauseItem, "%[1]s, capoverso %[2]d, punto %[3]d", "%[1]s, paragraph %[2]d, item %[3]d"),
+		NewText(keyDateLayout, "02/01/2006", "2 January 2006"),
+		NewText(keyDayLayout, "02/01", "2 January"),
+		NewText(keyIssued, "Emanate a %[1]s il %[2]s", "Issued in %[1]s on %[2]s"),
+		NewText(keyVersion, "Versione: %s", "Version: %s"),
+		NewText(keySignedBy, "Firmano: %s", "Signed by: %s"),
+		NewText(keyStep, "Passo %d", "Step %d"),
+		NewText(keyActor, "Chi agisce", "Who acts"),
+		NewText(keyCounterparts, "Destinatari", "Recipients"),
+		NewText(keySource, "Fonte", "Source"),
+		NewText(keyContacts, "Recapiti", "Contacts"),
+		NewText(keyEmail, "posta elettronica", "e-mail"),
+		NewText(keyPhone, "telefono", "phone"),
+		NewText(keyNoAddress, "recapito non indicato nel documento: da configurare", "no address in the document: to be configured"),
+		NewText(keyTerritories, "Territori", "Territories"),
+		NewText(keyPolicy, "Regole dell'ente", "Municipal policy"),
+		NewText(keyPolicyNote,
 			"Il documento chiede un «congruo anticipo» senza fissare un numero: il valore è stabilito dall'ente e si può modificare.",
 			"The document asks for “adequate notice” (congruo anticipo) without a number: the value is set by the municipality and can be changed."),
-		text(keyLocalHolidays, "Festività locali (oltre a quelle nazionali): %s", "Local holidays (besides the national ones): %s"),
-		text(keyOperationsCall, "In caso di emergenza chiamare il %[1]s (%[2]s).", "In an emergency, call %[1]s (%[2]s)."),
+		NewText(keyLocalHolidays, "Festività locali (oltre a quelle nazionali): %s", "Local holidays (besides the national ones): %s"),
+		NewText(keyOperationsCall, "In caso di emergenza chiamare il %[1]s (%[2]s).", "In an emergency, call %[1]s (%[2]s)."),
 	}
 }

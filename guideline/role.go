@@ -1,5 +1,7 @@
 package guideline
 
+import "slices"
+
 // Role is a party named by the guideline: who acts in a step, who receives a
 // message, who appears as the actor of a register entry.
 //
@@ -53,14 +55,7 @@ func Roles() []Role {
 }
 
 // Valid reports whether r is one of the roles returned by [Roles].
-func (r Role) Valid() bool {
-	for _, x := range Roles() {
-		if r == x {
-			return true
-		}
-	}
-	return false
-}
+func (r Role) Valid() bool { return slices.Contains(Roles(), r) }
 
 // MessageKey is the catalog key of the role's name as a person reads it,
 // for use with a [Printer].

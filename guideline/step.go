@@ -1,5 +1,7 @@
 package guideline
 
+import "slices"
+
 // StepID identifies a step of the procedure. The identifiers are fixed by
 // this library, because the lifecycles in request and incident are written
 // against them; a municipality's guideline may change who acts, the clause
@@ -48,14 +50,7 @@ func StepIDs() []StepID {
 }
 
 // Valid reports whether id is one of [StepIDs].
-func (id StepID) Valid() bool {
-	for _, x := range StepIDs() {
-		if id == x {
-			return true
-		}
-	}
-	return false
-}
+func (id StepID) Valid() bool { return slices.Contains(StepIDs(), id) }
 
 // NameKey is the catalog key of the step's short name.
 func (id StepID) NameKey() string { return "step." + string(id) + ".name" }

@@ -5,7 +5,6 @@ import (
 	"sync"
 
 	"golang.org/x/text/feature/plural"
-	"golang.org/x/text/message/catalog"
 
 	"github.com/sostegno/sostegno/guideline"
 )
@@ -31,10 +30,6 @@ const (
 	keyCallLinkCaption = "notify.call.link"
 )
 
-func text(key, it, en string) guideline.Text {
-	return guideline.Text{Key: key, Italian: catalog.String(it), English: catalog.String(en)}
-}
-
 // Messages returns this package's texts, in Italian and English: the call
 // script of step 2 of an emergency. Build a catalog with
 // guideline.NewCatalog(guideline.Messages(), notify.Messages(), …).
@@ -42,18 +37,18 @@ func Messages() []guideline.Text {
 	digitsIT := []string{"zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"}
 	digitsEN := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
 	ts := []guideline.Text{
-		text(keyCallSubject,
+		guideline.NewText(keyCallSubject,
 			"Emergenza: chiami subito la Centrale Operativa della Polizia Locale",
 			"Emergency: call the Local Police Operations Centre now"),
-		text(keyCallIntro,
+		guideline.NewText(keyCallIntro,
 			"Chiami subito il Capo Turno della Centrale Operativa della Polizia Locale.",
 			"Call the shift supervisor of the Local Police Operations Centre now."),
-		text(keyCallNumber, "Numero: %s", "Number: %s"),
-		text(keyCallDial, "Per chiamare dal telefono: %s", "To call from a phone: %s"),
-		text(keyCallReadAloud, "Il numero, cifra per cifra: %s", "The number, digit by digit: %s"),
-		text(keyCallSay, "Quando Le rispondono, dica:", "When they answer, say:"),
-		text(keyCallWho, "«Parla %[1]s, %[2]s.", "“This is %[1]s, %[2]s."),
-		text(keyCallWhere, "L'indirizzo è %[2]s (%[1]s).", "The address is %[2]s (%[1]s)."),
+		guideline.NewText(keyCallNumber, "Numero: %s", "Number: %s"),
+		guideline.NewText(keyCallDial, "Per chiamare dal telefono: %s", "To call from a phone: %s"),
+		guideline.NewText(keyCallReadAloud, "Il numero, cifra per cifra: %s", "The number, digit by digit: %s"),
+		guideline.NewText(keyCallSay, "Quando Le rispondono, dica:", "When they answer, say:"),
+		guideline.NewText(keyCallWho, "«Parla %[1]s, %[2]s.", "“This is %[1]s, %[2]s."),
+		guideline.NewText(keyCallWhere, "L'indirizzo è %[2]s (%[1]s).", "The address is %[2]s (%[1]s)."),
 		{
 			Key: keyCallPeople,
 			Italian: plural.Selectf(1, "%d",
@@ -65,31 +60,31 @@ func Messages() []guideline.Text {
 				plural.One, "%d person is present.",
 				plural.Other, "%d people are present."),
 		},
-		text(keyCallInjured, "C'è almeno una persona ferita.", "At least one person is hurt."),
-		text(keyCallNotInjured, "Non ci sono feriti.", "Nobody is hurt."),
-		text(keyCallAsk,
+		guideline.NewText(keyCallInjured, "C'è almeno una persona ferita.", "At least one person is hurt."),
+		guideline.NewText(keyCallNotInjured, "Non ci sono feriti.", "Nobody is hurt."),
+		guideline.NewText(keyCallAsk,
 			"Chiedo l'intervento immediato di una pattuglia.»",
 			"I am asking for a patrol to come at once.”"),
-		text(keyCallAfter,
+		guideline.NewText(keyCallAfter,
 			"Poi risponda alle domande e non riattacchi finché il Capo Turno non chiude la chiamata.",
 			"Then answer the questions and do not hang up until the shift supervisor ends the call."),
-		text(keyCallLinkCaption, "Chiami il numero %s", "Call %s"),
-		text(keyDigitPlus, "più", "plus"),
-		text(keyEventPrefix+string(EventVerbalAggression),
+		guideline.NewText(keyCallLinkCaption, "Chiami il numero %s", "Call %s"),
+		guideline.NewText(keyDigitPlus, "più", "plus"),
+		guideline.NewText(keyEventPrefix+string(EventVerbalAggression),
 			"È in corso un'aggressione verbale al personale.",
 			"Staff are being verbally assaulted."),
-		text(keyEventPrefix+string(EventPhysicalAggression),
+		guideline.NewText(keyEventPrefix+string(EventPhysicalAggression),
 			"È in corso un'aggressione fisica al personale.",
 			"Staff are being physically assaulted."),
-		text(keyEventPrefix+string(EventThreat),
+		guideline.NewText(keyEventPrefix+string(EventThreat),
 			"Il personale è stato minacciato.",
 			"Staff have been threatened."),
-		text(keyEventPrefix+string(EventDamage),
+		guideline.NewText(keyEventPrefix+string(EventDamage),
 			"Sono in corso danneggiamenti alla sede.",
 			"The premises are being damaged."),
 	}
 	for d := range 10 {
-		ts = append(ts, text(keyDigitPrefix+strconv.Itoa(d), digitsIT[d], digitsEN[d]))
+		ts = append(ts, guideline.NewText(keyDigitPrefix+strconv.Itoa(d), digitsIT[d], digitsEN[d]))
 	}
 	return ts
 }

@@ -47,32 +47,41 @@ var cutModes = []struct {
 // it appends batches (pg_terminate_backend, as an administrator or a
 // failover would).
 func TestConnectionCut(t *testing.T) {
-	if testing.Short() {
-		t.Skip("long test")
-	}
-	t.Parallel()
-	for _, mode := range cutModes {
-		t.Run(mode.name, func(t *testing.T) {
-			t.Parallel()
-			admin := newPool(t, 2)
-			schema := newSchema(t, admin)
-			cfg := admin.Config().Copy()
-			app := "pgregister-cut-" + schema[len(schema)-8:]
-			cfg.ConnConfig.RuntimeParams["application_name"] = app
-			testCuts(t, admin, schema, cfg, mode.copyMin, func(ctx context.Context) (int64, error) {
-				var killed int64
-				err := admin.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))
+	runCuts(t, func(t *testing.T, admin *pgxpool.Pool, schema string, cfg *pgxpool.Config) func(context.Context) (int64, error) {
+		app := "pgregister-cut-" + schema[len(schema)-8:]
+		cfg.ConnConfig.RuntimeParams["application_name"] = app
+		return func(ctx context.Context) (int64, error) {
+			var killed int64
+			err := admin.QueryRow(ctx, `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid))
 FROM pg_stat_activity WHERE application_name = $1`, app).Scan(&killed)
-				return killed, err
-			})
-		})
-	}
+			return killed, err
+		}
+	})
 }
 
 // An appender's TCP connection is cut again and again while it appends
 // batches, by a proxy between it and the server, as a network failure
 // would: the server may commit a batch whose client never hears of it.
 func TestNetworkCut(t *testing.T) {
+	runCuts(t, func(t *testing.T, _ *pgxpool.Pool, _ string, cfg *pgxpool.Config) func(context.Context) (int64, error) {
+		p := startProxy(t, net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port))))
+		host, port, err := net.SplitHostPort(p.ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		portNum, _ := strconv.Atoi(port)
+		cfg.ConnConfig.Host, cfg.ConnConfig.Port = host, uint16(portNum)
+		for _, fb := range cfg.ConnConfig.Fallbacks {
+			fb.Host, fb.Port = host, uint16(portNum)
+		}
+		return func(context.Context) (int64, error) { return p.cut(), nil }
+	})
+}
+
+// runCuts runs testCuts in every append mode, each in a fresh schema.
+// prepare adjusts the appender's connection settings and returns the
+// function that cuts its connection.
+func runCuts(t *testing.T, prepare func(t *testing.T, admin *pgxpool.Pool, schema string, cfg *pgxpool.Config) func(context.Context) (int64, error)) {
 	if testing.Short() {
 		t.Skip("long test")
 	}
@@ -83,19 +92,8 @@ func TestNetworkCut(t *testing.T) {
 			admin := newPool(t, 2)
 			schema := newSchema(t, admin)
 			cfg := admin.Config().Copy()
-			p := startProxy(t, net.JoinHostPort(cfg.ConnConfig.Host, strconv.Itoa(int(cfg.ConnConfig.Port))))
-			host, port, err := net.SplitHostPort(p.ln.Addr().String())
-			if err != nil {
-				t.Fatal(err)
-			}
-			portNum, _ := strconv.Atoi(port)
-			cfg.ConnConfig.Host, cfg.ConnConfig.Port = host, uint16(portNum)
-			for _, fb := range cfg.ConnConfig.Fallbacks {
-				fb.Host, fb.Port = host, uint16(portNum)
-			}
-			testCuts(t, admin, schema, cfg, mode.copyMin, func(context.Context) (int64, error) {
-				return p.cut(), nil
-			})
+			cut := prepare(t, admin, schema, cfg)
+			testCuts(t, admin, schema, cfg, mode.copyMin, cut)
 		})
 	}
 }
