@@ -111,9 +111,9 @@ type DeliveryError struct {
 // Error implements error.
 func (e *DeliveryError) Error() string {
 	if e.Permanent {
-		return fmt.Sprintf("notify: consegna non riuscita (definitiva): %v", e.Err)
+		return fmt.Sprintf("notify: delivery failed (permanent): %v", e.Err)
 	}
-	return fmt.Sprintf("notify: consegna non riuscita (temporanea): %v", e.Err)
+	return fmt.Sprintf("notify: delivery failed (temporary): %v", e.Err)
 }
 
 // Unwrap returns the underlying error.

@@ -95,7 +95,7 @@ func hasRole(m notify.Message, role guideline.Role) bool {
 }
 
 // ErrInjected is wrapped by every failure [Flaky] makes up.
-var ErrInjected = errors.New("notifytest: errore simulato")
+var ErrInjected = errors.New("notifytest: injected failure")
 
 // Flaky is a [notify.Notifier] that fails on demand. Each call first waits
 // Delay (returning an error wrapping ctx.Err() if ctx ends first), then
@@ -138,7 +138,7 @@ func (f *Flaky) Notify(ctx context.Context, m notify.Message) error {
 		select {
 		case <-t.C:
 		case <-ctx.Done():
-			return fmt.Errorf("notifytest: attesa interrotta: %w", ctx.Err())
+			return fmt.Errorf("notifytest: wait interrupted: %w", ctx.Err())
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -148,7 +148,7 @@ func (f *Flaky) Notify(ctx context.Context, m notify.Message) error {
 		return &notify.DeliveryError{
 			Permanent:  f.Permanent,
 			RetryAfter: f.RetryAfter,
-			Err:        fmt.Errorf("%w (chiamata %d)", ErrInjected, n),
+			Err:        fmt.Errorf("%w (call %d)", ErrInjected, n),
 		}
 	}
 	if f.Next != nil {
@@ -173,7 +173,7 @@ func AssertSent(t testing.TB, msgs []notify.Message, role guideline.Role) notify
 			return m
 		}
 	}
-	t.Errorf("nessun messaggio per il ruolo %s tra %d messaggi", role, len(msgs))
+	t.Errorf("no message for role %s among %d messages", role, len(msgs))
 	return notify.Message{}
 }
 
@@ -189,7 +189,7 @@ func AssertNoLeak(t testing.TB, secrets []string, texts ...string) {
 		}
 		for j, text := range texts {
 			if strings.Contains(text, s) {
-				t.Errorf("il dato riservato n. %d compare nel testo n. %d", i, j)
+				t.Errorf("secret %d appears in text %d", i, j)
 			}
 		}
 	}
