@@ -29,7 +29,12 @@ const (
 	// FailTemporarily fails every message in a way a later attempt may fix
 	// (an SMTP 4xx reply, an HTTP 503).
 	FailTemporarily
-	// Stall never answers until the caller's context is done.
+	// Stall never answers: the peer takes the request and waits, so that
+	// the notifier must give up when its context is done. Once the case
+	// is over the peer must stop waiting and go away without answering;
+	// see "The stalling peer" in the package documentation for what this
+	// asks of a harness, and why a peer that waits only on an HTTP
+	// request's context never stops.
 	Stall
 )
 
@@ -78,15 +83,36 @@ type Harness struct {
 // Run runs the conformance suite on the notifiers made by newNotifier,
 // one subtest per rule, with a fresh notifier for each. Every adapter of
 // this module runs it from its conformance_test.go.
+//
+// A case with a [Stall] peer ends with the peer still waiting: the
+// subtest's t.Context() is then cancelled and its cleanups run, and the
+// peer must stop waiting by then. If the cleanups registered while the
+// case ran have not returned [ReleaseWithin] after the case ended, Run
+// stops the test binary with a panic that names the case and explains
+// the rule, rather than leaving the test to hang until go test's
+// -timeout.
 func Run(t *testing.T, newNotifier NewNotifier, inspect Inspect) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			// Cleanups run last-registered first: released is closed once
+			// every cleanup the harness registered has returned.
+			released := make(chan struct{})
+			t.Cleanup(func() { close(released) })
+			var stalled bool
 			h := Harness{
-				New: func(p Peer) (notify.Notifier, error) { return newNotifier(t, p), nil },
+				New: func(p Peer) (notify.Notifier, error) {
+					stalled = stalled || p == Stall
+					return newNotifier(t, p), nil
+				},
 				Inspect: func(n notify.Notifier) ([]Delivered, error) {
 					return inspect(t, n), nil
 				},
 			}
+			defer func() {
+				if stalled {
+					t.Cleanup(func() { go watchRelease(c.name, released) })
+				}
+			}()
 			err := c.run(h)
 			if errors.Is(err, ErrUnsupportedPeer) {
 				t.Skip(err)
@@ -100,7 +126,9 @@ func Run(t *testing.T, newNotifier NewNotifier, inspect Inspect) {
 
 // Check runs the conformance suite with h and returns the failures joined,
 // each prefixed by its rule, or nil. Cases whose peer h does not support
-// are skipped.
+// are skipped. A [Stall] peer made by h keeps waiting after its case: h
+// must release it itself once Check has returned (see "The stalling
+// peer" in the package documentation).
 func Check(h Harness) error {
 	var errs []error
 	for _, c := range cases {
@@ -154,6 +182,29 @@ func message(key, subject, text string) notify.Message {
 // promptly bounds how long a notifier may take to return after its
 // context is done.
 const promptly = 5 * time.Second
+
+// ReleaseWithin is how long [Run] waits, after a case with a [Stall] peer
+// has ended, for the cleanups registered during the case (a test server's
+// Close) to return before it stops the test binary with an explanation.
+const ReleaseWithin = 10 * time.Second
+
+// watchRelease panics, naming the case, if released is not closed within
+// ReleaseWithin: a harness whose stalled peer never stops would otherwise
+// hang the test until go test's -timeout with no word of why.
+func watchRelease(name string, released <-chan struct{}) {
+	t := time.NewTimer(ReleaseWithin)
+	defer t.Stop()
+	select {
+	case <-released:
+	case <-t.C:
+		panic(fmt.Sprintf("notifytest: case %s: the harness's cleanups have not returned %v after the case ended: "+
+			"its Stall peer is still waiting. A Stall peer must stop waiting when the test's context (t.Context()) is done. "+
+			"An HTTP handler that waits only on r.Context() without reading the request body never stops: "+
+			"net/http notices a client going away only once the body has been read, and httptest.Server.Close waits for the handler. "+
+			"Read the body to the end and wait on both r.Context() and t.Context() (see the notifytest package documentation)",
+			name, ReleaseWithin))
+	}
+}
 
 var cases = []testCase{
 	{
