@@ -41,7 +41,7 @@ type Catalog struct {
 }
 
 // ErrCatalog is wrapped by every error of [NewCatalog].
-var ErrCatalog = errors.New("guideline: catalogo dei messaggi non valido")
+var ErrCatalog = errors.New("guideline: invalid message catalog")
 
 // NewCatalog builds a catalog from sets of texts, typically [Messages]
 // followed by the Messages of other packages of this module. It fails if a
@@ -55,25 +55,25 @@ func NewCatalog(sets ...[]Text) (*Catalog, error) {
 		for _, t := range set {
 			switch {
 			case t.Key == "":
-				errs = append(errs, fmt.Errorf("%w: testo senza chiave", ErrCatalog))
+				errs = append(errs, fmt.Errorf("%w: text without a key", ErrCatalog))
 				continue
 			case seen[t.Key]:
-				errs = append(errs, fmt.Errorf("%w: chiave %q ripetuta", ErrCatalog, t.Key))
+				errs = append(errs, fmt.Errorf("%w: key %q repeated", ErrCatalog, t.Key))
 				continue
 			case t.Italian == nil:
-				errs = append(errs, fmt.Errorf("%w: chiave %q senza testo italiano", ErrCatalog, t.Key))
+				errs = append(errs, fmt.Errorf("%w: key %q without Italian text", ErrCatalog, t.Key))
 				continue
 			case t.English == nil:
-				errs = append(errs, fmt.Errorf("%w: chiave %q senza testo inglese", ErrCatalog, t.Key))
+				errs = append(errs, fmt.Errorf("%w: key %q without English text", ErrCatalog, t.Key))
 				continue
 			}
 			seen[t.Key] = true
 			keys = append(keys, t.Key)
 			if err := b.Set(language.Italian, t.Key, t.Italian); err != nil {
-				errs = append(errs, fmt.Errorf("%w: chiave %q: %w", ErrCatalog, t.Key, err))
+				errs = append(errs, fmt.Errorf("%w: key %q: %w", ErrCatalog, t.Key, err))
 			}
 			if err := b.Set(language.English, t.Key, t.English); err != nil {
-				errs = append(errs, fmt.Errorf("%w: chiave %q: %w", ErrCatalog, t.Key, err))
+				errs = append(errs, fmt.Errorf("%w: key %q: %w", ErrCatalog, t.Key, err))
 			}
 		}
 	}

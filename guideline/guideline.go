@@ -1,13 +1,14 @@
 package guideline
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -165,51 +166,179 @@ func (s Spec) clone() Spec {
 	return s
 }
 
-// Load reads a guideline from JSON and validates it. Unknown fields are an
-// error, so that a misspelt field is not silently ignored. A malformed
-// document or a field of the wrong type is reported as a [*ValidationError]
-// when the field can be named.
+// MaxSpecSize is the largest JSON document [Load] and
+// [Guideline.UnmarshalJSON] accept: 1 MiB. A guideline is a few kilobytes
+// (Milan's is under 10 KiB); the bound keeps a wrong or hostile input from
+// taking the memory and time of the program that loads it.
+const MaxSpecSize = 1 << 20
+
+// ErrTooLarge is returned by [Load] and [Guideline.UnmarshalJSON] for a
+// document larger than [MaxSpecSize].
+var ErrTooLarge = errors.New("guideline: document larger than MaxSpecSize (1 MiB)")
+
+// Load reads a guideline from JSON and validates it. It reads at most
+// [MaxSpecSize] bytes, and refuses a longer document with [ErrTooLarge]
+// without reading the rest.
+//
+// Unknown fields are an error, so that a misspelt field is not silently
+// ignored: each is reported as a [FieldError] with the rule
+// "unknown_field" and the path of the object that holds it ("" for the
+// document itself, "policy", "steps[2]"), never with the field's name,
+// since a key may be any text, personal data included. Field names match
+// as encoding/json matches them, ignoring case.
+//
+// Every invalid field is reported at once in one [*ValidationError]: a
+// field of the wrong type (rule "type"), an unknown field, and what [New]
+// refuses. A document that is not JSON, or whose top level is not an
+// object, is an error matching [ErrInvalid] that says where the JSON
+// breaks.
 func Load(r io.Reader) (Guideline, error) {
-	var spec Spec
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&spec); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) && te.Field != "" {
-			return Guideline{}, typeError(te, spec)
-		}
-		return Guideline{}, fmt.Errorf("guideline: documento JSON non leggibile: %w", err)
+	data, err := io.ReadAll(io.LimitReader(r, MaxSpecSize+1))
+	if err != nil {
+		return Guideline{}, fmt.Errorf("guideline: reading the document: %w", err)
 	}
-	if dec.More() {
-		return Guideline{}, fmt.Errorf("guideline: documento JSON non leggibile: contenuto dopo la fine del documento")
-	}
-	return New(spec)
+	return parse(data)
 }
 
-// typeError reports a field of the wrong type together with every other
-// invalid field: encoding/json skips the field and decodes the rest, so
-// spec is validated as well. Errors on the skipped field itself, left at
-// its zero value, are dropped.
-func typeError(te *json.UnmarshalTypeError, spec Spec) error {
-	fields := []FieldError{validate().Fail(te.Field, "type", te.Value)}
+// parse decodes and validates a JSON document as [Load] describes.
+func parse(data []byte) (Guideline, error) {
+	if len(data) > MaxSpecSize {
+		return Guideline{}, ErrTooLarge
+	}
+	var raw any
+	if err := json.Unmarshal(data, &raw); err != nil {
+		return Guideline{}, malformed(err)
+	}
+	v := validate()
+	var fields []FieldError
+	for _, path := range unknownFields(raw, reflect.TypeFor[Spec](), "") {
+		fields = append(fields, v.Fail(path, "unknown_field", ""))
+	}
+	var spec Spec
+	skipped := ""
+	if err := json.Unmarshal(data, &spec); err != nil {
+		// encoding/json skips a field of the wrong type and decodes the
+		// rest, so spec is validated as well; errors on the skipped field
+		// itself, left at its zero value, are dropped.
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) || te.Field == "" {
+			return Guideline{}, malformed(err)
+		}
+		skipped = te.Field
+		fields = append(fields, v.Fail(te.Field, "type", te.Value))
+	}
+	g, err := New(spec)
 	var ve *ValidationError
-	if _, err := New(spec); errors.As(err, &ve) {
+	switch {
+	case err == nil && len(fields) == 0:
+		return g, nil
+	case errors.As(err, &ve):
 		for _, f := range ve.Fields {
-			if f.Path != te.Field {
+			if skipped == "" || f.Path != skipped {
 				fields = append(fields, f)
 			}
 		}
+	case err != nil:
+		return Guideline{}, err
 	}
-	return &ValidationError{Fields: fields}
+	return Guideline{}, &ValidationError{Fields: fields}
+}
+
+// malformed describes a document that is not JSON, or not a JSON object,
+// with where it breaks. encoding/json's syntax and type errors quote at
+// most one character of the input, never a key or a value.
+func malformed(err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Errorf("%w: malformed JSON at byte %d: %w", ErrInvalid, se.Offset, err)
+	}
+	return fmt.Errorf("%w: malformed JSON document: %w", ErrInvalid, err)
+}
+
+// unknownFields returns the paths of the objects in raw (a document
+// decoded into any) that hold a key t does not define, once per such key,
+// in a stable order. Values of a type with its own UnmarshalJSON, and
+// values of the wrong JSON type (reported by encoding/json), are not
+// walked.
+func unknownFields(raw any, t reflect.Type, path string) []string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[json.Unmarshaler]()) {
+		return nil
+	}
+	var out []string
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := raw.(map[string]any)
+		if !ok {
+			return nil
+		}
+		keys := make([]string, 0, len(obj))
+		for k := range obj {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			f, name, ok := jsonField(t, k)
+			if !ok {
+				out = append(out, path)
+				continue
+			}
+			sub := name
+			if path != "" {
+				sub = path + "." + name
+			}
+			out = append(out, unknownFields(obj[k], f.Type, sub)...)
+		}
+	case reflect.Slice, reflect.Array:
+		arr, ok := raw.([]any)
+		if !ok {
+			return nil
+		}
+		for i, e := range arr {
+			out = append(out, unknownFields(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	}
+	return out
+}
+
+// jsonField finds the exported field of struct type t that encoding/json
+// decodes key into: the one whose json name is key, else the first whose
+// json name equals key ignoring case.
+func jsonField(t reflect.Type, key string) (reflect.StructField, string, bool) {
+	var fold reflect.StructField
+	foldName, found := "", false
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = f.Name
+		}
+		if name == key {
+			return f, name, true
+		}
+		if !found && strings.EqualFold(name, key) {
+			fold, foldName, found = f, name, true
+		}
+	}
+	return fold, foldName, found
 }
 
 // MarshalJSON writes the guideline's [Spec].
 func (g Guideline) MarshalJSON() ([]byte, error) { return json.Marshal(g.spec) }
 
 // UnmarshalJSON reads and validates a [Spec] exactly as [Load] does:
-// unknown fields are an error and every invalid field is reported.
+// at most [MaxSpecSize] bytes, unknown fields are an error and every
+// invalid field is reported.
 func (g *Guideline) UnmarshalJSON(b []byte) error {
-	ng, err := Load(bytes.NewReader(b))
+	ng, err := parse(b)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 type Phone string
 
 // ErrPhone is wrapped by [ParsePhone]'s errors.
-var ErrPhone = errors.New("guideline: numero di telefono non valido")
+var ErrPhone = errors.New("guideline: invalid phone number")
 
 // ParsePhone reads a number written in E.164 form ("+39 02 7727 0282") or,
 // when it has no country code, as dialled in Italy ("02 77270282"). Spaces,

@@ -17,14 +17,15 @@ import (
 	"golang.org/x/text/language"
 )
 
-// ErrInvalid is matched by every [*ValidationError] with [errors.Is].
-var ErrInvalid = errors.New("dati non validi")
+// ErrInvalid is matched by every [*ValidationError] with [errors.Is], and
+// by the error of a document that is not JSON.
+var ErrInvalid = errors.New("guideline: invalid data")
 
 // FieldError is one invalid field. It names the field, the rule broken and
 // the rule's parameter, never the field's value, which may be personal data.
 type FieldError struct {
 	// Path is the field's JSON path, such as "policy.time_zone" or
-	// "steps[2].actor".
+	// "steps[2].actor"; "" is the document itself.
 	Path string
 	// Rule is the validation rule, such as "required" or "email".
 	Rule string
@@ -37,33 +38,54 @@ type FieldError struct {
 }
 
 // Message returns the message in the language of tag: English for any
-// English tag, Italian otherwise.
+// English tag, Italian otherwise (language.Und included).
 func (e FieldError) Message(tag language.Tag) string {
-	if base, _ := tag.Base(); base.String() == "en" {
+	if base, conf := tag.Base(); conf == language.Exact && base.String() == "en" {
 		return e.English
 	}
 	return e.Italian
 }
 
 // ValidationError lists every invalid field of a value at once.
+//
+// Error is for logs and programs: English, each message after its field's
+// path. [ValidationError.Message] is for a person, in Italian or English.
+// Neither ever holds a field's value.
 type ValidationError struct {
 	// Fields are the invalid fields, in the order found.
 	Fields []FieldError
 }
 
-// Error returns the Italian messages, each after its field's path.
+// Error returns "guideline: invalid data: " and the English messages,
+// each after its field's path, separated by "; ".
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	b.WriteString("dati non validi: ")
+	b.WriteString(ErrInvalid.Error())
+	b.WriteString(": ")
+	e.write(&b, language.English, "; ")
+	return b.String()
+}
+
+// Message renders every invalid field for a person, one a line, in the
+// language of tag (English for any English tag, Italian otherwise): the
+// field's path, a colon and the message, as [FieldError.Message] gives it.
+func (e *ValidationError) Message(tag language.Tag) string {
+	var b strings.Builder
+	e.write(&b, tag, "\n")
+	return b.String()
+}
+
+func (e *ValidationError) write(b *strings.Builder, tag language.Tag, sep string) {
 	for i, f := range e.Fields {
 		if i > 0 {
-			b.WriteString("; ")
+			b.WriteString(sep)
 		}
-		b.WriteString(f.Path)
-		b.WriteString(": ")
-		b.WriteString(f.Italian)
+		if f.Path != "" {
+			b.WriteString(f.Path)
+			b.WriteString(": ")
+		}
+		b.WriteString(f.Message(tag))
 	}
-	return b.String()
 }
 
 // Is reports whether target is [ErrInvalid].
@@ -138,7 +160,7 @@ func must(err error) {
 func (val *Validator) RegisterRule(tag string, fn validator.Func, italian, english string) error {
 	if fn != nil {
 		if err := val.v.RegisterValidation(tag, fn); err != nil {
-			return fmt.Errorf("guideline: regola %q: %w", tag, err)
+			return fmt.Errorf("guideline: rule %q: %w", tag, err)
 		}
 	}
 	for _, x := range []struct {
@@ -146,7 +168,7 @@ func (val *Validator) RegisterRule(tag string, fn validator.Func, italian, engli
 		msg string
 	}{{val.it, italian}, {val.en, english}} {
 		if x.msg == "" {
-			return fmt.Errorf("guideline: regola %q senza messaggio", tag)
+			return fmt.Errorf("guideline: rule %q without a message", tag)
 		}
 		err := val.v.RegisterTranslation(tag, x.tr,
 			func(tr ut.Translator) error { return tr.Add(tag, x.msg, true) },
@@ -155,7 +177,7 @@ func (val *Validator) RegisterRule(tag string, fn validator.Func, italian, engli
 				return s
 			})
 		if err != nil {
-			return fmt.Errorf("guideline: regola %q: %w", tag, err)
+			return fmt.Errorf("guideline: rule %q: %w", tag, err)
 		}
 	}
 	val.messages[tag] = true
@@ -176,7 +198,7 @@ func (val *Validator) Struct(s any) error {
 	}
 	var ves validator.ValidationErrors
 	if !errors.As(err, &ves) {
-		return fmt.Errorf("guideline: validazione non eseguibile: %w", err)
+		return fmt.Errorf("guideline: validation could not run: %w", err)
 	}
 	out := &ValidationError{}
 	for _, fe := range ves {
@@ -270,6 +292,9 @@ func baseRules() []rule {
 		{"type", nil,
 			"{0} contiene un dato di tipo non ammesso ({1})",
 			"{0} holds a value of the wrong type ({1})"},
+		{"unknown_field", nil,
+			"contiene un campo con un nome sconosciuto, scritto male o non previsto dalle linee guida",
+			"holds a field with an unknown name, misspelt or not defined by the guideline"},
 		{"missing", nil,
 			"{0} deve comprendere {1}",
 			"{0} must include {1}"},

@@ -538,8 +538,8 @@ func TestMultiErrorText(t *testing.T) {
 		ns   []notify.Notifier
 		want string
 	}{
-		{[]notify.Notifier{ok, fail, ok}, "notify: 1 consegna su 3 non riuscita; [1] "},
-		{[]notify.Notifier{fail, ok, fail}, "notify: 2 consegne su 3 non riuscite; [0] "},
+		{[]notify.Notifier{ok, fail, ok}, "notify: 1 of 3 deliveries failed; [1] "},
+		{[]notify.Notifier{fail, ok, fail}, "notify: 2 of 3 deliveries failed; [0] "},
 	} {
 		err := notify.FanOut(tt.ns...).Notify(context.Background(), msg("k", notify.Normal))
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {

@@ -10,7 +10,7 @@ import (
 
 // ErrNoKey is wrapped, as a permanent failure, by the error of [Dedup]
 // given a message without an idempotency key.
-var ErrNoKey = errors.New("notify: messaggio senza chiave di idempotenza")
+var ErrNoKey = errors.New("notify: message without an idempotency key")
 
 // DeliveryLog remembers which messages were delivered, by idempotency key.
 // It is the notification log of [Dedup]: checked before a send, written
@@ -118,12 +118,12 @@ func (d *dedup) Notify(ctx context.Context, m Message) error {
 	}
 	release, err := d.acquire(ctx, m.Key)
 	if err != nil {
-		return fmt.Errorf("notify: attesa di un invio con la stessa chiave: %w", err)
+		return fmt.Errorf("notify: waiting for a delivery with the same key: %w", err)
 	}
 	defer release()
 	done, err := d.log.Delivered(ctx, m.Key)
 	if err != nil {
-		return Temporary(fmt.Errorf("notify: lettura del registro delle notifiche: %w", err))
+		return Temporary(fmt.Errorf("notify: reading the delivery log: %w", err))
 	}
 	if done {
 		return nil

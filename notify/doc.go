@@ -65,9 +65,20 @@
 //
 // # Personal data
 //
-// Message and Recipient print themselves (String, fmt verbs, slog) without
-// subject, bodies, names or addresses, so logging a message or an error
-// about it leaks nothing.
+// Message, Recipient and Attachment print themselves (String, every fmt
+// verb, slog, encoding/json) without subject, bodies, names, addresses or
+// attachment content, so logging a message or an error about it leaks
+// nothing, also inside a slice, a map or a struct field, where slog does
+// not call LogValue but encodes the value as JSON (JSON handler) or with
+// fmt (text handler). The fields themselves stay plain strings and bytes
+// for the adapters that deliver them. A Message therefore has no JSON
+// form that carries its content: an adapter that sends JSON builds its
+// own payload, as webhooknotify does.
+//
+// One limit remains, that of fmt itself: a struct field that is not
+// exported is printed by fmt without calling its Format method, so keep a
+// Message in an exported field (or behind a pointer) of any struct that
+// may be logged.
 //
 // # Texts
 //

@@ -37,9 +37,9 @@ type MultiError struct {
 func (e *MultiError) Error() string {
 	var b strings.Builder
 	if len(e.Failed) == 1 {
-		fmt.Fprintf(&b, "notify: 1 consegna su %d non riuscita", e.Of)
+		fmt.Fprintf(&b, "notify: 1 of %d deliveries failed", e.Of)
 	} else {
-		fmt.Fprintf(&b, "notify: %d consegne su %d non riuscite", len(e.Failed), e.Of)
+		fmt.Fprintf(&b, "notify: %d of %d deliveries failed", len(e.Failed), e.Of)
 	}
 	for _, f := range e.Failed {
 		fmt.Fprintf(&b, "; [%d] %v", f.Index, f.Err)
@@ -114,7 +114,7 @@ type fanOut []Notifier
 
 func (f fanOut) Notify(ctx context.Context, m Message) error {
 	if len(f) == 0 {
-		return Permanent(fmt.Errorf("%w: nessun notificatore", ErrNoRoute))
+		return Permanent(fmt.Errorf("%w: no notifier", ErrNoRoute))
 	}
 	return multi(fanOutMessages(ctx, f, func(int) Message { return m }))
 }

@@ -44,8 +44,8 @@ const (
 )
 
 // Message is one notification. Text bodies may hold personal data of a
-// service user: Message never prints them (see [Message.String] and
-// [Message.LogValue]).
+// service user: Message never prints them (see [Message.String],
+// [Message.LogValue] and [Message.MarshalJSON]), however it is logged.
 type Message struct {
 	// Key is the idempotency key: the same logical message always carries
 	// the same key, so a resend can be recognised and de-duplicated.
@@ -111,9 +111,9 @@ type DeliveryError struct {
 // Error implements error.
 func (e *DeliveryError) Error() string {
 	if e.Permanent {
-		return fmt.Sprintf("notify: consegna non riuscita (definitiva): %v", e.Err)
+		return fmt.Sprintf("notify: delivery failed (permanent): %v", e.Err)
 	}
-	return fmt.Sprintf("notify: consegna non riuscita (temporanea): %v", e.Err)
+	return fmt.Sprintf("notify: delivery failed (temporary): %v", e.Err)
 }
 
 // Unwrap returns the underlying error.

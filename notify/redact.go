@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -35,19 +36,43 @@ func (m Message) Format(f fmt.State, verb rune) { formatRedacted(f, verb, m.Stri
 // LogValue implements [slog.LogValuer]: a group with the same fields as
 // [Message.String], never personal data.
 func (m Message) LogValue() slog.Value {
+	s := m.summary()
+	return slog.GroupValue(
+		slog.String("kind", s.Kind),
+		slog.String("key", s.Key),
+		slog.String("priority", s.Priority),
+		slog.Int("recipients", s.Recipients),
+		slog.Any("roles", s.Roles),
+		slog.Bool("personal", s.Personal),
+	)
+}
+
+// MarshalJSON implements [json.Marshaler] with the fields of
+// [Message.LogValue], never personal data, so that a message logged
+// inside a slice, a map or a struct (where slog does not call LogValue)
+// or encoded with encoding/json leaks nothing. A Message has no JSON form
+// that carries its content: an adapter that sends JSON builds its own
+// payload from the fields, as webhooknotify does.
+func (m Message) MarshalJSON() ([]byte, error) { return json.Marshal(m.summary()) }
+
+// messageSummary is what Message shows of itself in logs and JSON.
+type messageSummary struct {
+	Kind       string   `json:"kind"`
+	Key        string   `json:"key"`
+	Priority   string   `json:"priority"`
+	Recipients int      `json:"recipients"`
+	Roles      []string `json:"roles"`
+	Personal   bool     `json:"personal"`
+}
+
+func (m Message) summary() messageSummary {
 	roles := m.roles()
 	rs := make([]string, len(roles))
 	for i, r := range roles {
 		rs[i] = string(r)
 	}
-	return slog.GroupValue(
-		slog.String("kind", m.Kind),
-		slog.String("key", m.Key),
-		slog.String("priority", m.Priority.String()),
-		slog.Int("recipients", len(m.To)),
-		slog.Any("roles", rs),
-		slog.Bool("personal", m.Personal),
-	)
+	return messageSummary{Kind: m.Kind, Key: m.Key, Priority: m.Priority.String(),
+		Recipients: len(m.To), Roles: rs, Personal: m.Personal}
 }
 
 // roles returns the distinct roles of m's recipients, in order.
@@ -83,12 +108,28 @@ func (r Recipient) Format(f fmt.State, verb rune) { formatRedacted(f, verb, r.St
 // LogValue implements [slog.LogValuer]: the role and the channels, never a
 // name or address.
 func (r Recipient) LogValue() slog.Value {
+	s := r.summary()
+	return slog.GroupValue(slog.String("role", s.Role), slog.Any("channels", s.Channels))
+}
+
+// MarshalJSON implements [json.Marshaler] with the fields of
+// [Recipient.LogValue]: the role and the channels, never a name or
+// address.
+func (r Recipient) MarshalJSON() ([]byte, error) { return json.Marshal(r.summary()) }
+
+// recipientSummary is what Recipient shows of itself in logs and JSON.
+type recipientSummary struct {
+	Role     string   `json:"role"`
+	Channels []string `json:"channels"`
+}
+
+func (r Recipient) summary() recipientSummary {
 	cs := r.Channels()
 	s := make([]string, len(cs))
 	for i, c := range cs {
 		s[i] = string(c)
 	}
-	return slog.GroupValue(slog.String("role", string(r.Role)), slog.Any("channels", s))
+	return recipientSummary{Role: string(r.Role), Channels: s}
 }
 
 // String returns "normal" or "urgent".
@@ -122,4 +163,14 @@ func (a Attachment) Format(f fmt.State, verb rune) { formatRedacted(f, verb, a.S
 // LogValue implements [slog.LogValuer]: content type and size only.
 func (a Attachment) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("type", a.ContentType), slog.Int("size", len(a.Data)))
+}
+
+// MarshalJSON implements [json.Marshaler] with the fields of
+// [Attachment.LogValue]: content type and size, never the name or the
+// content.
+func (a Attachment) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		Size int    `json:"size"`
+	}{a.ContentType, len(a.Data)})
 }

@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"bytes"
+	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -77,3 +79,116 @@ type failTB struct {
 
 func (f *failTB) Helper()               {}
 func (f *failTB) Errorf(string, ...any) { f.failed = true }
+
+// holder nests messages, recipients and attachments in the fields of a
+// struct, as an integrator's own types do.
+type holder struct {
+	ID          int
+	Batch       []notify.Message
+	Next        *notify.Message
+	ByKey       map[string]notify.Message
+	Addressee   notify.Recipient
+	Recipients  map[string][]notify.Recipient
+	Attachments []notify.Attachment
+}
+
+// TestContainersNeverPrintPersonalData logs messages, recipients and
+// attachments inside slices, maps and struct fields every way a program
+// does: LogValue is not applied to the elements of a container, so each
+// type must redact itself under encoding/json and fmt as well.
+func TestContainersNeverPrintPersonalData(t *testing.T) {
+	t.Parallel()
+	m := personal()
+	secrets := []string{
+		knownName, knownCF, "comando@example.org", "+393331234567",
+		base64.StdEncoding.EncodeToString([]byte(knownName)),
+	}
+	containers := []struct {
+		name  string
+		value any
+		// show is what the redacted form still shows, to check the value
+		// was printed at all.
+		show string
+	}{
+		{"[]Message", []notify.Message{m, m}, "request-7/submitted"},
+		{"[]*Message", []*notify.Message{&m}, "request-7/submitted"},
+		{"map[string]Message", map[string]notify.Message{"a": m}, "request-7/submitted"},
+		{"[]Recipient", m.To, "area_director"},
+		{"map[string]Recipient", map[string]notify.Recipient{"r": m.To[1]}, "area_director"},
+		{"[]Attachment", m.Attachments, "size"},
+		{"nested struct", holder{
+			ID: 1, Batch: []notify.Message{m}, Next: &m,
+			ByKey:       map[string]notify.Message{"k": m},
+			Addressee:   m.To[1],
+			Recipients:  map[string][]notify.Recipient{"all": m.To},
+			Attachments: m.Attachments,
+		}, "request-7/submitted"},
+		{"*nested struct", &holder{Batch: []notify.Message{m}}, "request-7/submitted"},
+	}
+	loggers := []struct {
+		name  string
+		print func(v any) string
+	}{
+		{"slog text", func(v any) string {
+			var b bytes.Buffer
+			slog.New(slog.NewTextHandler(&b, nil)).Info("invio", "v", v)
+			return b.String()
+		}},
+		{"slog JSON", func(v any) string {
+			var b bytes.Buffer
+			slog.New(slog.NewJSONHandler(&b, nil)).Info("invio", "v", v)
+			return b.String()
+		}},
+		{"encoding/json", func(v any) string {
+			b, err := json.Marshal(v)
+			if err != nil {
+				return "error: " + err.Error()
+			}
+			return string(b)
+		}},
+		{"encoding/json indent", func(v any) string {
+			b, _ := json.MarshalIndent(v, "", "  ")
+			return string(b)
+		}},
+		{"%v", func(v any) string { return fmt.Sprintf("%v", v) }},
+		{"%+v", func(v any) string { return fmt.Sprintf("%+v", v) }},
+		{"%#v", func(v any) string { return fmt.Sprintf("%#v", v) }},
+		{"%s", func(v any) string { return fmt.Sprintf("%s", v) }},
+	}
+	for _, c := range containers {
+		for _, l := range loggers {
+			t.Run(c.name+"/"+l.name, func(t *testing.T) {
+				t.Parallel()
+				out := l.print(c.value)
+				notifytest.AssertNoLeak(t, secrets, out)
+				if !strings.Contains(out, c.show) {
+					t.Errorf("the redacted form lacks %q", c.show)
+				}
+			})
+		}
+	}
+}
+
+// TestMessageJSONIsTheRedactedSummary pins what encoding/json writes for
+// a Message, a Recipient and an Attachment: the fields of their LogValue.
+func TestMessageJSONIsTheRedactedSummary(t *testing.T) {
+	t.Parallel()
+	m := personal()
+	for _, tt := range []struct {
+		v    any
+		want string
+	}{
+		{m, `{"kind":"request.submitted","key":"request-7/submitted","priority":"urgent","recipients":2,"roles":["police_command","area_director"],"personal":true}`},
+		{m.To[0], `{"role":"police_command","channels":["email"]}`},
+		{m.Attachments[0], `{"type":"","size":19}`},
+		{notify.Message{}, `{"kind":"","key":"","priority":"normal","recipients":0,"roles":[],"personal":false}`},
+	} {
+		b, err := json.Marshal(tt.v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != tt.want {
+			t.Errorf("json.Marshal = %s, want %s", b, tt.want)
+		}
+	}
+}

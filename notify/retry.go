@@ -74,7 +74,7 @@ type RetryError struct {
 
 // Error implements error.
 func (e *RetryError) Error() string {
-	return fmt.Sprintf("notify: consegna non riuscita dopo %d tentativi: %v", e.Attempts, e.Err)
+	return fmt.Sprintf("notify: delivery failed after %d attempts: %v", e.Attempts, e.Err)
 }
 
 // Unwrap returns the last attempt's error.
@@ -157,7 +157,7 @@ func withContext(ctx context.Context, err error) error {
 	if cerr == nil || errors.Is(err, cerr) {
 		return err
 	}
-	return fmt.Errorf("%w (ultimo errore: %w)", cerr, err)
+	return fmt.Errorf("%w (last error: %w)", cerr, err)
 }
 
 // sleep waits for d or until ctx is done, returning ctx's error then.

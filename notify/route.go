@@ -11,7 +11,7 @@ import (
 // ErrNoRoute is wrapped, as a permanent failure, by the error of a router
 // given a message with a recipient it has no notifier for, or with no
 // recipients at all.
-var ErrNoRoute = errors.New("notify: nessun canale per il destinatario")
+var ErrNoRoute = errors.New("notify: no channel for the recipient")
 
 // Channel is a way of reaching a recipient, named by the address it uses.
 type Channel string
@@ -71,7 +71,7 @@ type router[K comparable] struct {
 
 func (r router[K]) Notify(ctx context.Context, m Message) error {
 	if len(m.To) == 0 {
-		return Permanent(fmt.Errorf("%w: il messaggio non ha destinatari", ErrNoRoute))
+		return Permanent(fmt.Errorf("%w: the message has no recipients", ErrNoRoute))
 	}
 	var order []K
 	groups := map[K][]Recipient{}
@@ -89,7 +89,7 @@ func (r router[K]) Notify(ctx context.Context, m Message) error {
 		}
 		if !routed {
 			// The recipient is named by position and role, never by address.
-			return Permanent(fmt.Errorf("%w: destinatario %d (%s)", ErrNoRoute, i, rc.Role))
+			return Permanent(fmt.Errorf("%w: recipient %d (%s)", ErrNoRoute, i, rc.Role))
 		}
 	}
 	ns := make([]Notifier, len(order))

@@ -11,14 +11,22 @@
 //	go run ./examples/guideline -format dot
 //	go run ./examples/guideline -format json
 //	go run ./examples/guideline -config altro-comune.json
+//	go run ./examples/guideline -h          # this help
+//
+// It exits 0 on success and after -h, 1 when the guideline cannot be
+// printed (a configuration that does not load), and 2 on a wrong command
+// line: an unknown flag, a format or a language it does not offer (the
+// error lists the supported ones).
 package main
 
 import (
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/text/language"
 
@@ -26,48 +34,125 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "errore:", err)
-		os.Exit(1)
-	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-func run(args []string, out io.Writer) error {
+// Exit codes of run.
+const (
+	exitOK    = 0
+	exitError = 1
+	exitUsage = 2
+)
+
+// run runs the command with args (without the program's name), writing
+// the guideline to stdout and messages to stderr, and returns the exit
+// code.
+func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("guideline", flag.ContinueOnError)
-	lang := fs.String("lang", "it", "lingua del testo: it (italiano) o en (inglese)")
+	fs.SetOutput(io.Discard) // errors and help are written below
+	lang := fs.String("lang", "it", "lingua del testo: "+supported()+" (it italiano, en inglese)")
 	format := fs.String("format", "text", "formato: text, mermaid, dot o json")
 	config := fs.String("config", "", "file JSON con le linee guida di un altro ente (predefinito: Milano 2021)")
-	if err := fs.Parse(args); err != nil {
-		return err
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Uso: guideline [-lang it|en] [-format text|mermaid|dot|json] [-config file.json]")
+		fmt.Fprintln(w, "Stampa la procedura delle linee guida del Comune di Milano del 2 marzo 2021.")
+		fmt.Fprintln(w)
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
-	tag, err := language.Parse(*lang)
-	if err != nil {
-		return fmt.Errorf("lingua %q non riconosciuta: %w", *lang, err)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(stdout)
+			return exitOK
+		}
+		fmt.Fprintln(stderr, "errore:", err)
+		usage(stderr)
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "errore: argomenti non previsti: %s\n", strings.Join(fs.Args(), " "))
+		usage(stderr)
+		return exitUsage
+	}
+	tag, ok := parseLanguage(*lang)
+	if !ok {
+		fmt.Fprintf(stderr, "errore: lingua %q non disponibile; lingue disponibili: %s\n", *lang, supported())
+		return exitUsage
+	}
+	switch *format {
+	case "text", "mermaid", "dot", "json":
+	default:
+		fmt.Fprintf(stderr, "errore: formato %q non previsto; formati disponibili: text, mermaid, dot, json\n", *format)
+		return exitUsage
 	}
 	g := guideline.Milano2021()
 	if *config != "" {
-		f, err := os.Open(*config)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if g, err = guideline.Load(f); err != nil {
-			return err
+		var err error
+		if g, err = load(*config); err != nil {
+			var ve *guideline.ValidationError
+			if errors.As(err, &ve) {
+				fmt.Fprintf(stderr, "errore: %s non contiene linee guida valide:\n%s\n", *config, ve.Message(tag))
+			} else {
+				fmt.Fprintln(stderr, "errore:", err)
+			}
+			return exitError
 		}
 	}
-	switch *format {
+	if err := write(stdout, g, tag, *format); err != nil {
+		fmt.Fprintln(stderr, "errore:", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// parseLanguage returns the tag for s if its language is one of
+// guideline.Languages (a region, as in en-GB, is allowed).
+func parseLanguage(s string) (language.Tag, bool) {
+	tag, err := language.Parse(s)
+	if err != nil {
+		return language.Und, false
+	}
+	base, conf := tag.Base()
+	for _, l := range guideline.Languages() {
+		if lb, _ := l.Base(); conf == language.Exact && lb == base {
+			return tag, true
+		}
+	}
+	return language.Und, false
+}
+
+// supported lists the languages of the texts, such as "it, en".
+func supported() string {
+	var names []string
+	for _, l := range guideline.Languages() {
+		names = append(names, l.String())
+	}
+	return strings.Join(names, ", ")
+}
+
+func load(path string) (guideline.Guideline, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return guideline.Guideline{}, err
+	}
+	defer f.Close()
+	return guideline.Load(f)
+}
+
+func write(w io.Writer, g guideline.Guideline, tag language.Tag, format string) error {
+	var err error
+	switch format {
 	case "text":
-		return g.WriteProcedure(out, tag)
+		err = g.WriteProcedure(w, tag)
 	case "mermaid":
-		_, err = io.WriteString(out, g.Mermaid(tag))
+		_, err = io.WriteString(w, g.Mermaid(tag))
 	case "dot":
-		_, err = io.WriteString(out, g.DOT(tag))
+		_, err = io.WriteString(w, g.DOT(tag))
 	case "json":
-		enc := json.NewEncoder(out)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		err = enc.Encode(g)
-	default:
-		return fmt.Errorf("formato %q non previsto: usare text, mermaid, dot o json", *format)
 	}
 	return err
 }

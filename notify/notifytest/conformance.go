@@ -29,7 +29,12 @@ const (
 	// FailTemporarily fails every message in a way a later attempt may fix
 	// (an SMTP 4xx reply, an HTTP 503).
 	FailTemporarily
-	// Stall never answers until the caller's context is done.
+	// Stall never answers: the peer takes the request and waits, so that
+	// the notifier must give up when its context is done. Once the case
+	// is over the peer must stop waiting and go away without answering;
+	// see "The stalling peer" in the package documentation for what this
+	// asks of a harness, and why a peer that waits only on an HTTP
+	// request's context never stops.
 	Stall
 )
 
@@ -63,7 +68,7 @@ type Inspect func(t *testing.T, n notify.Notifier) []Delivered
 
 // ErrUnsupportedPeer is returned by a [Harness]'s New for a peer the
 // adapter cannot be given; [Check] then skips the cases that need it.
-var ErrUnsupportedPeer = errors.New("notifytest: comportamento del destinatario non disponibile")
+var ErrUnsupportedPeer = errors.New("notifytest: peer behaviour not available")
 
 // Harness is the error-returning form of [NewNotifier] and [Inspect], for
 // [Check].
@@ -78,21 +83,42 @@ type Harness struct {
 // Run runs the conformance suite on the notifiers made by newNotifier,
 // one subtest per rule, with a fresh notifier for each. Every adapter of
 // this module runs it from its conformance_test.go.
+//
+// A case with a [Stall] peer ends with the peer still waiting: the
+// subtest's t.Context() is then cancelled and its cleanups run, and the
+// peer must stop waiting by then. If the cleanups registered while the
+// case ran have not returned [ReleaseWithin] after the case ended, Run
+// stops the test binary with a panic that names the case and explains
+// the rule, rather than leaving the test to hang until go test's
+// -timeout.
 func Run(t *testing.T, newNotifier NewNotifier, inspect Inspect) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			// Cleanups run last-registered first: released is closed once
+			// every cleanup the harness registered has returned.
+			released := make(chan struct{})
+			t.Cleanup(func() { close(released) })
+			var stalled bool
 			h := Harness{
-				New: func(p Peer) (notify.Notifier, error) { return newNotifier(t, p), nil },
+				New: func(p Peer) (notify.Notifier, error) {
+					stalled = stalled || p == Stall
+					return newNotifier(t, p), nil
+				},
 				Inspect: func(n notify.Notifier) ([]Delivered, error) {
 					return inspect(t, n), nil
 				},
 			}
+			defer func() {
+				if stalled {
+					t.Cleanup(func() { go watchRelease(c.name, released) })
+				}
+			}()
 			err := c.run(h)
 			if errors.Is(err, ErrUnsupportedPeer) {
 				t.Skip(err)
 			}
 			if err != nil {
-				t.Errorf("regola: %s\n%v", c.rule, err)
+				t.Errorf("rule: %s\n%v", c.rule, err)
 			}
 		})
 	}
@@ -100,7 +126,9 @@ func Run(t *testing.T, newNotifier NewNotifier, inspect Inspect) {
 
 // Check runs the conformance suite with h and returns the failures joined,
 // each prefixed by its rule, or nil. Cases whose peer h does not support
-// are skipped.
+// are skipped. A [Stall] peer made by h keeps waiting after its case: h
+// must release it itself once Check has returned (see "The stalling
+// peer" in the package documentation).
 func Check(h Harness) error {
 	var errs []error
 	for _, c := range cases {
@@ -155,10 +183,33 @@ func message(key, subject, text string) notify.Message {
 // context is done.
 const promptly = 5 * time.Second
 
+// ReleaseWithin is how long [Run] waits, after a case with a [Stall] peer
+// has ended, for the cleanups registered during the case (a test server's
+// Close) to return before it stops the test binary with an explanation.
+const ReleaseWithin = 10 * time.Second
+
+// watchRelease panics, naming the case, if released is not closed within
+// ReleaseWithin: a harness whose stalled peer never stops would otherwise
+// hang the test until go test's -timeout with no word of why.
+func watchRelease(name string, released <-chan struct{}) {
+	t := time.NewTimer(ReleaseWithin)
+	defer t.Stop()
+	select {
+	case <-released:
+	case <-t.C:
+		panic(fmt.Sprintf("notifytest: case %s: the harness's cleanups have not returned %v after the case ended: "+
+			"its Stall peer is still waiting. A Stall peer must stop waiting when the test's context (t.Context()) is done. "+
+			"An HTTP handler that waits only on r.Context() without reading the request body never stops: "+
+			"net/http notices a client going away only once the body has been read, and httptest.Server.Close waits for the handler. "+
+			"Read the body to the end and wait on both r.Context() and t.Context() (see the notifytest package documentation)",
+			name, ReleaseWithin))
+	}
+}
+
 var cases = []testCase{
 	{
 		name: "DeliveredOnceWithKey",
-		rule: "un messaggio accettato è consegnato una volta sola, con la sua chiave di idempotenza, il suo oggetto e il suo testo",
+		rule: "a message the peer accepts is delivered once, with its idempotency key, its subject and its text",
 		run: func(h Harness) error {
 			n, err := h.New(Accept)
 			if err != nil {
@@ -173,7 +224,7 @@ var cases = []testCase{
 	},
 	{
 		name: "ContextDoneBeforeSend",
-		rule: "con un contesto già concluso Notify non consegna nulla e restituisce un errore che avvolge ctx.Err()",
+		rule: "with a context already done, Notify delivers nothing and returns an error wrapping ctx.Err()",
 		run: func(h Harness) error {
 			n, err := h.New(Accept)
 			if err != nil {
@@ -183,21 +234,21 @@ var cases = []testCase{
 			cancel()
 			err = n.Notify(ctx, message("conformance-cancelled-1", "Annullato", "Non deve arrivare."))
 			if !errors.Is(err, context.Canceled) {
-				return fmt.Errorf("errore %v, atteso un errore che avvolga context.Canceled", err)
+				return fmt.Errorf("error %v, want an error wrapping context.Canceled", err)
 			}
 			got, err := h.Inspect(n)
 			if err != nil {
 				return err
 			}
 			if len(got) != 0 {
-				return fmt.Errorf("consegnati %d messaggi, attesi 0", len(got))
+				return fmt.Errorf("%d messages delivered, want 0", len(got))
 			}
 			return nil
 		},
 	},
 	{
 		name: "ContextCancelledWhileStalled",
-		rule: "se il destinatario non risponde, Notify ritorna subito dopo la fine del contesto con un errore che avvolge ctx.Err() e non è definitivo",
+		rule: "when the peer never answers, Notify returns promptly once the context is done, with an error wrapping ctx.Err() that is not permanent",
 		run: func(h Harness) error {
 			n, err := h.New(Stall)
 			if err != nil {
@@ -211,7 +262,7 @@ var cases = []testCase{
 			}()
 			select {
 			case err := <-res:
-				return fmt.Errorf("Notify è tornato prima della fine del contesto: %v", err)
+				return fmt.Errorf("Notify returned before the context was done: %v", err)
 			case <-time.After(100 * time.Millisecond):
 			}
 			cancel()
@@ -219,33 +270,33 @@ var cases = []testCase{
 			case err := <-res:
 				switch {
 				case !errors.Is(err, context.Canceled):
-					return fmt.Errorf("errore %v, atteso un errore che avvolga context.Canceled", err)
+					return fmt.Errorf("error %v, want an error wrapping context.Canceled", err)
 				case notify.IsPermanent(err):
-					return fmt.Errorf("errore %v classificato come definitivo", err)
+					return fmt.Errorf("error %v classified as permanent", err)
 				}
 				return nil
 			case <-time.After(promptly):
-				return fmt.Errorf("Notify non è tornato entro %v dalla fine del contesto", promptly)
+				return fmt.Errorf("Notify did not return within %v of the context being done", promptly)
 			}
 		},
 	},
 	{
 		name: "PermanentRejection",
-		rule: "un rifiuto definitivo del destinatario è classificato definitivo (notify.IsPermanent) e l'errore non contiene il testo né i nomi del messaggio",
+		rule: "a permanent refusal by the peer is classified permanent (notify.IsPermanent), and the error holds neither the text nor the names of the message",
 		run: func(h Harness) error {
 			return checkClassified(h, RejectPermanently, "conformance-permanent-1", "Rifiuto", true)
 		},
 	},
 	{
 		name: "TemporaryFailure",
-		rule: "un guasto temporaneo del destinatario non è classificato definitivo e l'errore non contiene il testo né i nomi del messaggio",
+		rule: "a temporary failure of the peer is not classified permanent, and the error holds neither the text nor the names of the message",
 		run: func(h Harness) error {
 			return checkClassified(h, FailTemporarily, "conformance-temporary-1", "Guasto", false)
 		},
 	},
 	{
 		name: "ItalianAccents",
-		rule: "oggetto e testo in UTF-8 con le lettere accentate italiane arrivano identici",
+		rule: "a UTF-8 subject and text with Italian accented letters arrive unchanged",
 		run: func(h Harness) error {
 			n, err := h.New(Accept)
 			if err != nil {
@@ -262,7 +313,7 @@ var cases = []testCase{
 	},
 	{
 		name: "ConcurrentUse",
-		rule: "usato da più goroutine insieme, il notificatore consegna ogni messaggio una volta sola",
+		rule: "used by several goroutines at once, the notifier delivers each message once",
 		run: func(h Harness) error {
 			n, err := h.New(Accept)
 			if err != nil {
@@ -304,7 +355,7 @@ func expectDelivered(h Harness, n notify.Notifier, msgs ...notify.Message) error
 	slices.SortFunc(want, cmp)
 	slices.SortFunc(norm, cmp)
 	if !slices.Equal(norm, want) {
-		return fmt.Errorf("consegnati:\n%s\nattesi:\n%s", list(norm), list(want))
+		return fmt.Errorf("delivered:\n%s\nwant:\n%s", list(norm), list(want))
 	}
 	return nil
 }
@@ -321,7 +372,7 @@ func list(ds []Delivered) string {
 		fmt.Fprintf(&b, "  %q %q %q\n", d.Key, d.Subject, d.Text)
 	}
 	if len(ds) == 0 {
-		b.WriteString("  (nessuno)\n")
+		b.WriteString("  (none)\n")
 	}
 	return b.String()
 }
@@ -329,7 +380,7 @@ func list(ds []Delivered) string {
 func noLeak(err error) error {
 	for _, s := range []string{secretName, secretCF} {
 		if strings.Contains(err.Error(), s) {
-			return errors.New("l'errore contiene un dato personale del messaggio")
+			return errors.New("the error holds personal data of the message")
 		}
 	}
 	return nil
@@ -348,16 +399,16 @@ func checkClassified(h Harness, peer Peer, key, subject string, permanent bool) 
 	err = n.Notify(context.Background(), m)
 	// The leak is checked first, so a failure never prints the secrets.
 	if err == nil {
-		return errors.New("Notify non ha restituito errori")
+		return errors.New("Notify returned no error")
 	}
 	if lerr := noLeak(err); lerr != nil {
 		return lerr
 	}
 	switch {
 	case permanent && !notify.IsPermanent(err):
-		return fmt.Errorf("errore %v non classificato come definitivo", err)
+		return fmt.Errorf("error %v not classified as permanent", err)
 	case !permanent && notify.IsPermanent(err):
-		return fmt.Errorf("errore %v classificato come definitivo", err)
+		return fmt.Errorf("error %v classified as permanent", err)
 	}
 	return nil
 }

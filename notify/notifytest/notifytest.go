@@ -7,6 +7,46 @@
 // [Check], which returns an error instead of failing a test) is the
 // conformance suite every adapter of this module runs and any third-party
 // adapter can run, in the manner of testing/slogtest.
+//
+// # The conformance suite's harness
+//
+// A harness makes a fresh notifier for each case, delivering to a peer the
+// test controls (an SMTP server, an HTTP endpoint) that behaves as a
+// [Peer] says, and reports what that peer received. [Rules] lists what
+// each case checks, one sentence each.
+//
+// # The stalling peer
+//
+// The case ContextCancelledWhileStalled gives the notifier a [Stall] peer
+// (one that takes the request and never answers), cancels the context
+// and expects Notify to return promptly with an error wrapping
+// ctx.Err(). The case then ends with the peer still waiting, so the peer
+// must stop waiting on its own once the case is over, without answering:
+// otherwise the harness's cleanup, such as httptest.Server.Close, which
+// waits for every handler to return, blocks for ever.
+//
+// With [Run], stop waiting when the t.Context() of the t given to
+// [NewNotifier] is done: the testing package cancels it just before the
+// subtest's cleanups run. Waiting only for the peer's side of the
+// connection to close is not enough for an HTTP peer: net/http cancels
+// a handler's r.Context() when the client goes away only once the handler
+// has read the request body to the end, so a handler that waits on
+// r.Context() without reading the body never returns. Read the body, then
+// wait on both:
+//
+//	case notifytest.Stall:
+//		_, _ = io.Copy(io.Discard, r.Body)
+//		select {
+//		case <-r.Context().Done():
+//		case <-t.Context().Done():
+//		}
+//		panic(http.ErrAbortHandler) // go away without answering
+//
+// If the cleanups registered during such a case have not returned
+// [ReleaseWithin] after it ended, Run stops the test binary with a panic
+// that names the case and says this, instead of hanging until go test's
+// -timeout. With [Check] there is no t: release the stalled peers once
+// Check has returned, before closing the servers behind them.
 package notifytest
 
 import (
@@ -95,7 +135,7 @@ func hasRole(m notify.Message, role guideline.Role) bool {
 }
 
 // ErrInjected is wrapped by every failure [Flaky] makes up.
-var ErrInjected = errors.New("notifytest: errore simulato")
+var ErrInjected = errors.New("notifytest: injected failure")
 
 // Flaky is a [notify.Notifier] that fails on demand. Each call first waits
 // Delay (returning an error wrapping ctx.Err() if ctx ends first), then
@@ -138,7 +178,7 @@ func (f *Flaky) Notify(ctx context.Context, m notify.Message) error {
 		select {
 		case <-t.C:
 		case <-ctx.Done():
-			return fmt.Errorf("notifytest: attesa interrotta: %w", ctx.Err())
+			return fmt.Errorf("notifytest: wait interrupted: %w", ctx.Err())
 		}
 	}
 	if err := ctx.Err(); err != nil {
@@ -148,7 +188,7 @@ func (f *Flaky) Notify(ctx context.Context, m notify.Message) error {
 		return &notify.DeliveryError{
 			Permanent:  f.Permanent,
 			RetryAfter: f.RetryAfter,
-			Err:        fmt.Errorf("%w (chiamata %d)", ErrInjected, n),
+			Err:        fmt.Errorf("%w (call %d)", ErrInjected, n),
 		}
 	}
 	if f.Next != nil {
@@ -173,7 +213,7 @@ func AssertSent(t testing.TB, msgs []notify.Message, role guideline.Role) notify
 			return m
 		}
 	}
-	t.Errorf("nessun messaggio per il ruolo %s tra %d messaggi", role, len(msgs))
+	t.Errorf("no message for role %s among %d messages", role, len(msgs))
 	return notify.Message{}
 }
 
@@ -189,7 +229,7 @@ func AssertNoLeak(t testing.TB, secrets []string, texts ...string) {
 		}
 		for j, text := range texts {
 			if strings.Contains(text, s) {
-				t.Errorf("il dato riservato n. %d compare nel testo n. %d", i, j)
+				t.Errorf("secret %d appears in text %d", i, j)
 			}
 		}
 	}

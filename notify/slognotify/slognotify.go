@@ -81,9 +81,9 @@ func (n *Notifier) Notify(ctx context.Context, m notify.Message) error {
 	case err == nil:
 		return nil
 	case ctx.Err() != nil:
-		return fmt.Errorf("slognotify: scrittura interrotta: %w", ctx.Err())
+		return fmt.Errorf("slognotify: write interrupted: %w", ctx.Err())
 	case notify.IsPermanent(err):
-		return fmt.Errorf("slognotify: scrittura non riuscita: %w", err)
+		return fmt.Errorf("slognotify: write failed: %w", err)
 	}
-	return notify.Temporary(fmt.Errorf("slognotify: scrittura non riuscita: %w", err))
+	return notify.Temporary(fmt.Errorf("slognotify: write failed: %w", err))
 }

@@ -18,50 +18,50 @@ import (
 var (
 	// ErrNoStartTLS reports a server that does not offer STARTTLS while
 	// encryption is required.
-	ErrNoStartTLS = errors.New("il server non offre STARTTLS e la cifratura è obbligatoria")
+	ErrNoStartTLS = errors.New("smtpnotify: the server does not offer STARTTLS and encryption is required")
 	// ErrPersonalDataInClear reports a message carrying personal data that
 	// would have travelled over a clear connection.
-	ErrPersonalDataInClear = errors.New("il messaggio contiene dati personali e la connessione non è cifrata")
+	ErrPersonalDataInClear = errors.New("smtpnotify: the message holds personal data and the connection is not encrypted")
 	// ErrAuthInClear reports credentials that would have travelled over a
 	// clear connection.
-	ErrAuthInClear = errors.New("le credenziali non si inviano su una connessione non cifrata")
+	ErrAuthInClear = errors.New("smtpnotify: credentials are not sent over an unencrypted connection")
 	// ErrNoAuthMechanism reports a server that offers neither PLAIN nor
 	// LOGIN authentication.
-	ErrNoAuthMechanism = errors.New("il server non offre l'autenticazione PLAIN o LOGIN")
+	ErrNoAuthMechanism = errors.New("smtpnotify: the server offers neither PLAIN nor LOGIN authentication")
 	// ErrNoRecipient reports a message with no recipient that has an
 	// e-mail address.
-	ErrNoRecipient = errors.New("nessun destinatario ha un indirizzo e-mail")
+	ErrNoRecipient = errors.New("smtpnotify: no recipient has an e-mail address")
 	// ErrInvalidAddress reports a recipient address that is not valid.
-	ErrInvalidAddress = errors.New("indirizzo e-mail del destinatario non valido")
+	ErrInvalidAddress = errors.New("smtpnotify: invalid recipient e-mail address")
 	// ErrInvalidKey reports a missing idempotency key, or one holding
 	// control characters.
-	ErrInvalidKey = errors.New("chiave di idempotenza mancante o non valida")
+	ErrInvalidKey = errors.New("smtpnotify: missing or invalid idempotency key")
 	// ErrInvalidAttachment reports an attachment whose content type is
 	// not a valid MIME type.
-	ErrInvalidAttachment = errors.New("tipo di contenuto dell'allegato non valido")
+	ErrInvalidAttachment = errors.New("smtpnotify: invalid attachment content type")
 	// ErrTimeout reports an attempt that took longer than
 	// [Options.Timeout].
-	ErrTimeout = errors.New("tempo scaduto")
+	ErrTimeout = errors.New("smtpnotify: timeout")
 )
 
 // Phases of an SMTP exchange, as recorded in [Error.Op].
 const (
 	// OpRender is building the message, before any connection.
-	OpRender = "preparazione del messaggio"
+	OpRender = "rendering the message"
 	// OpConnect is connecting, the greeting and EHLO.
-	OpConnect = "connessione al server"
+	OpConnect = "connecting"
 	// OpStartTLS is securing the connection, and the checks that need it.
-	OpStartTLS = "cifratura (STARTTLS)"
+	OpStartTLS = "STARTTLS"
 	// OpAuth is authenticating.
-	OpAuth = "autenticazione"
+	OpAuth = "authentication"
 	// OpMailFrom is the MAIL FROM command.
-	OpMailFrom = "mittente (MAIL FROM)"
+	OpMailFrom = "MAIL FROM"
 	// OpRcptTo is a RCPT TO command.
-	OpRcptTo = "destinatario (RCPT TO)"
+	OpRcptTo = "RCPT TO"
 	// OpData is the DATA command and the message content.
-	OpData = "contenuto (DATA)"
+	OpData = "DATA"
 	// OpSend is any other step of the delivery.
-	OpSend = "invio"
+	OpSend = "sending"
 )
 
 // Error is a failed delivery attempt: the phase of the exchange, the reply
@@ -91,13 +91,14 @@ func (e *Error) Error() string {
 	b.WriteString(e.Op)
 	switch {
 	case e.Code != 0:
-		fmt.Fprintf(&b, ": il server ha risposto %d", e.Code)
+		fmt.Fprintf(&b, ": the server replied %d", e.Code)
 		if e.EnhancedCode != "" {
 			fmt.Fprintf(&b, " (%s)", e.EnhancedCode)
 		}
 	case e.Err != nil:
 		b.WriteString(": ")
-		b.WriteString(safeText(e.Err))
+		// The sentinels of this package carry the prefix already.
+		b.WriteString(strings.TrimPrefix(safeText(e.Err), "smtpnotify: "))
 	}
 	return b.String()
 }
@@ -111,11 +112,11 @@ func (e *Error) Unwrap() error { return e.Err }
 func safeText(err error) string {
 	var se *mail.SendError
 	if errors.As(err, &se) {
-		return "nessuna risposta valida dal server (" + se.Reason.String() + ")"
+		return "no valid reply from the server (" + se.Reason.String() + ")"
 	}
 	var te *textproto.Error
 	if errors.As(err, &te) {
-		return fmt.Sprintf("risposta %d", te.Code)
+		return fmt.Sprintf("reply %d", te.Code)
 	}
 	return err.Error()
 }

@@ -95,15 +95,15 @@ var _ notify.Notifier = (*Notifier)(nil)
 func New(addr, from string, opts *Options) (*Notifier, error) {
 	host, portText, err := net.SplitHostPort(addr)
 	if err != nil || host == "" {
-		return nil, fmt.Errorf("smtpnotify: indirizzo del server %q non valido: deve avere la forma host:porta", addr)
+		return nil, fmt.Errorf("smtpnotify: invalid server address %q: it must be host:port", addr)
 	}
 	port, err := strconv.Atoi(portText)
 	if err != nil || port < 1 || port > 65535 {
-		return nil, fmt.Errorf("smtpnotify: porta %q non valida", portText)
+		return nil, fmt.Errorf("smtpnotify: invalid port %q", portText)
 	}
 	sender, err := netmail.ParseAddress(from)
 	if err != nil {
-		return nil, fmt.Errorf("smtpnotify: mittente non valido: %w", err)
+		return nil, fmt.Errorf("smtpnotify: invalid sender: %w", err)
 	}
 	_, domain, _ := strings.Cut(sender.Address, "@")
 	n := &Notifier{addr: addr, host: host, from: sender, domain: domain}
@@ -113,7 +113,7 @@ func New(addr, from string, opts *Options) (*Notifier, error) {
 	switch n.opts.TLS {
 	case StartTLS, ImplicitTLS:
 	default:
-		return nil, fmt.Errorf("smtpnotify: modalità TLS %d sconosciuta", n.opts.TLS)
+		return nil, fmt.Errorf("smtpnotify: unknown TLS mode %d", n.opts.TLS)
 	}
 	if n.opts.Timeout <= 0 {
 		n.opts.Timeout = DefaultTimeout
@@ -173,7 +173,7 @@ func (n *Notifier) Notify(ctx context.Context, m notify.Message) error {
 
 // interrupted is the error of an attempt cut short by the caller's ctx.
 func interrupted(ctx context.Context) error {
-	return fmt.Errorf("smtpnotify: invio interrotto: %w", ctx.Err())
+	return fmt.Errorf("smtpnotify: delivery interrupted: %w", ctx.Err())
 }
 
 // opOf returns the phase recorded in err, or [OpSend].
@@ -212,7 +212,7 @@ func (n *Notifier) send(ctx context.Context, msg *mail.Msg, personal bool) error
 		return nil
 	}
 	if err == nil {
-		return classify(OpSend, errors.New("il server non ha confermato la consegna"))
+		return classify(OpSend, errors.New("the server did not confirm the delivery"))
 	}
 	return classify(OpSend, err)
 }

@@ -17,8 +17,9 @@ func (p Payload) String() string {
 
 // Format implements [fmt.Formatter] so that every verb, %#v and %+v
 // included, prints [Payload.String] and never the fields.
-func (p Payload) Format(f fmt.State, verb rune) {
-	s := p.String()
+func (p Payload) Format(f fmt.State, verb rune) { formatRedacted(f, verb, p.String()) }
+
+func formatRedacted(f fmt.State, verb rune, s string) {
 	if verb == 'q' {
 		s = strconv.Quote(s)
 	}
@@ -36,4 +37,31 @@ func (p Payload) LogValue() slog.Value {
 		slog.Int("attachments", len(p.Attachments)),
 		slog.Bool("personal", p.Personal),
 	)
+}
+
+// String returns the recipient's role only, never a name or address.
+func (r Recipient) String() string { return "webhooknotify.Recipient{role=" + string(r.Role) + "}" }
+
+// Format implements [fmt.Formatter] so that every verb prints
+// [Recipient.String] and never the fields.
+func (r Recipient) Format(f fmt.State, verb rune) { formatRedacted(f, verb, r.String()) }
+
+// LogValue implements [slog.LogValuer]: the role, never a name or address.
+func (r Recipient) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("role", string(r.Role)))
+}
+
+// String returns the attachment's content type and size, never its name
+// or content.
+func (a Attachment) String() string {
+	return fmt.Sprintf("webhooknotify.Attachment{type=%q size=%d}", a.ContentType, len(a.Data))
+}
+
+// Format implements [fmt.Formatter] so that every verb prints
+// [Attachment.String] and never the name or the content.
+func (a Attachment) Format(f fmt.State, verb rune) { formatRedacted(f, verb, a.String()) }
+
+// LogValue implements [slog.LogValuer]: content type and size only.
+func (a Attachment) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("type", a.ContentType), slog.Int("size", len(a.Data)))
 }

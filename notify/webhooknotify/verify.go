@@ -14,10 +14,10 @@ import (
 // Errors of [Verify] and [VerifyRequest].
 var (
 	// ErrSignature: the signature is missing or does not match.
-	ErrSignature = errors.New("webhooknotify: firma mancante o non valida")
+	ErrSignature = errors.New("webhooknotify: missing or invalid signature")
 	// ErrTimestamp: the timestamp is missing, malformed, or further than
 	// the allowed skew from the receiver's clock (a possible replay).
-	ErrTimestamp = errors.New("webhooknotify: orario della richiesta mancante o fuori tolleranza")
+	ErrTimestamp = errors.New("webhooknotify: missing timestamp or outside the allowed skew")
 )
 
 // MaxBodySize is the largest body [VerifyRequest] reads.
@@ -33,7 +33,7 @@ func Verify(secret []byte, header http.Header, body []byte, maxSkew time.Duratio
 		return ErrTimestamp
 	}
 	if skew := now.Sub(time.Unix(sec, 0)); skew > maxSkew || skew < -maxSkew {
-		return fmt.Errorf("%w: scarto di %v", ErrTimestamp, skew.Round(time.Second))
+		return fmt.Errorf("%w: skew of %v", ErrTimestamp, skew.Round(time.Second))
 	}
 	got := header.Get(HeaderSignature)
 	if got == "" || !hmac.Equal([]byte(got), []byte(Sign(secret, ts, body))) {
@@ -48,20 +48,20 @@ func Verify(secret []byte, header http.Header, body []byte, maxSkew time.Duratio
 func VerifyRequest(secret []byte, r *http.Request, maxSkew time.Duration, now time.Time) (Payload, error) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodySize+1))
 	if err != nil {
-		return Payload{}, fmt.Errorf("webhooknotify: lettura della richiesta: %w", err)
+		return Payload{}, fmt.Errorf("webhooknotify: reading the request: %w", err)
 	}
 	if len(body) > MaxBodySize {
-		return Payload{}, errors.New("webhooknotify: richiesta troppo grande")
+		return Payload{}, errors.New("webhooknotify: request body larger than MaxBodySize")
 	}
 	if err := Verify(secret, r.Header, body, maxSkew, now); err != nil {
 		return Payload{}, err
 	}
 	var p Payload
 	if err := json.Unmarshal(body, &p); err != nil {
-		return Payload{}, fmt.Errorf("webhooknotify: contenuto non valido: %w", err)
+		return Payload{}, fmt.Errorf("webhooknotify: invalid payload: %w", err)
 	}
 	if p.Key == "" || r.Header.Get(HeaderIdempotencyKey) != p.Key {
-		return Payload{}, errors.New("webhooknotify: la chiave di idempotenza dell'intestazione non corrisponde al contenuto")
+		return Payload{}, errors.New("webhooknotify: the Idempotency-Key header does not match the payload's key")
 	}
 	return p, nil
 }

@@ -63,17 +63,18 @@ const (
 var (
 	// ErrInsecure: a message with personal data would go to a plain
 	// http:// endpoint and the Options do not allow it.
-	ErrInsecure = errors.New("webhooknotify: un messaggio con dati personali non può essere inviato a un indirizzo http:// non cifrato")
+	ErrInsecure = errors.New("webhooknotify: a message with personal data cannot go to a plain http:// endpoint")
 	// ErrNoEndpoint: the message has no recipient with an endpoint and the
 	// notifier has no default one.
-	ErrNoEndpoint = errors.New("webhooknotify: nessun indirizzo a cui inviare il messaggio")
+	ErrNoEndpoint = errors.New("webhooknotify: no endpoint to send the message to")
 	// ErrEndpoint: an endpoint is not an absolute http or https URL.
-	ErrEndpoint = errors.New("webhooknotify: indirizzo non valido")
+	ErrEndpoint = errors.New("webhooknotify: invalid endpoint")
 	// ErrKey: the idempotency key is empty or cannot be a header value
 	// (it holds control characters).
-	ErrKey = errors.New("webhooknotify: chiave di idempotenza mancante o non valida")
-	// ErrStatus: the endpoint answered with a status other than 2xx.
-	ErrStatus = errors.New("webhooknotify: risposta non positiva")
+	ErrKey = errors.New("webhooknotify: missing or invalid idempotency key")
+	// ErrStatus: the endpoint answered with a status other than 2xx. The
+	// error is a [*StatusError], which holds the code.
+	ErrStatus = errors.New("webhooknotify: unsuccessful response")
 )
 
 // Payload is the JSON body of a webhook request. It holds the whole
@@ -131,7 +132,7 @@ type Options struct {
 	// never followed, whatever the client's CheckRedirect.
 	Client *http.Client
 	// Timeout bounds each request; default 10 s. Reaching it is a
-	// temporary failure.
+	// temporary failure. A negative Timeout is refused by [New].
 	Timeout time.Duration
 	// AllowInsecure lets messages with personal data go to plain http://
 	// endpoints. Leave it false outside of local development.
@@ -161,7 +162,7 @@ func New(endpoint string, secret []byte, opts *Options) (*Notifier, error) {
 		n.opts = *opts
 	}
 	if len(secret) == 0 {
-		return nil, errors.New("webhooknotify: la chiave di firma è vuota")
+		return nil, errors.New("webhooknotify: empty signing secret")
 	}
 	if endpoint != "" {
 		u, err := parseEndpoint(endpoint)
@@ -174,7 +175,10 @@ func New(endpoint string, secret []byte, opts *Options) (*Notifier, error) {
 		n.client = *n.opts.Client
 	}
 	n.client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	if n.opts.Timeout == 0 {
+	switch {
+	case n.opts.Timeout < 0:
+		return nil, fmt.Errorf("webhooknotify: Options.Timeout is negative (%v): every delivery would fail before reaching the endpoint; use 0 for the default of 10 s", n.opts.Timeout)
+	case n.opts.Timeout == 0:
 		n.opts.Timeout = 10 * time.Second
 	}
 	if n.opts.Now == nil {
@@ -228,7 +232,7 @@ func (n *Notifier) Notify(ctx context.Context, m notify.Message) error {
 	}
 	body, err := json.Marshal(payload(m))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("webhooknotify: codifica del messaggio: %w", err))
+		return notify.Permanent(fmt.Errorf("webhooknotify: encoding the message: %w", err))
 	}
 	ns := make([]notify.Notifier, len(targets))
 	for i, u := range targets {
@@ -254,7 +258,7 @@ func (n *Notifier) targets(m notify.Message) ([]*url.URL, error) {
 		seen[r.Endpoint] = true
 		u, err := parseEndpoint(r.Endpoint)
 		if err != nil {
-			return nil, fmt.Errorf("%w (destinatario %d)", err, i)
+			return nil, fmt.Errorf("%w (recipient %d)", err, i)
 		}
 		out = append(out, u)
 	}
@@ -295,7 +299,7 @@ func (n *Notifier) post(ctx context.Context, u *url.URL, key string, body []byte
 	defer cancel()
 	req, err := http.NewRequestWithContext(rctx, http.MethodPost, u.String(), bytes.NewReader(body))
 	if err != nil {
-		return notify.Permanent(fmt.Errorf("webhooknotify: POST a %s: %w", where, ErrEndpoint))
+		return notify.Permanent(fmt.Errorf("webhooknotify: POST to %s: %w", where, ErrEndpoint))
 	}
 	ts := strconv.FormatInt(n.opts.Now().Unix(), 10)
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
@@ -306,7 +310,7 @@ func (n *Notifier) post(ctx context.Context, u *url.URL, key string, body []byte
 	resp, err := n.client.Do(req)
 	if err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("webhooknotify: POST a %s: %w", where, ctx.Err())
+			return fmt.Errorf("webhooknotify: POST to %s: %w", where, ctx.Err())
 		}
 		// The *url.Error repeats the whole URL, which may hold a token:
 		// keep only its cause.
@@ -314,7 +318,7 @@ func (n *Notifier) post(ctx context.Context, u *url.URL, key string, body []byte
 		if errors.As(err, &ue) {
 			err = ue.Err
 		}
-		return notify.Temporary(fmt.Errorf("webhooknotify: POST a %s: %w", where, err))
+		return notify.Temporary(fmt.Errorf("webhooknotify: POST to %s: %w", where, err))
 	}
 	defer resp.Body.Close()
 	// Drain a little so the connection can be reused; the body is not
@@ -330,7 +334,9 @@ func classify(resp *http.Response, where string, now time.Time) error {
 	if code/100 == 2 {
 		return nil
 	}
-	err := fmt.Errorf("%w: POST a %s: %s", ErrStatus, where, resp.Status)
+	// resp.Status is not used: its reason phrase is the receiver's own
+	// text, which may echo the message.
+	err := &StatusError{Code: code, Endpoint: where}
 	switch {
 	case code == http.StatusRequestTimeout || code == http.StatusTooManyRequests || code/100 == 5:
 		return &notify.DeliveryError{RetryAfter: retryAfter(resp.Header.Get("Retry-After"), now), Err: err}
@@ -338,6 +344,32 @@ func classify(resp *http.Response, where string, now time.Time) error {
 		return notify.Permanent(err)
 	}
 }
+
+// StatusError is the error of an endpoint that answered with a status
+// other than 2xx. It keeps the status code and never the remote side's
+// text (the reason phrase or the body), which a receiver could fill with
+// the personal data it was sent. It matches [ErrStatus] with [errors.Is].
+type StatusError struct {
+	// Code is the HTTP status code, such as 503.
+	Code int
+	// Endpoint is the endpoint's scheme and host, without path or query
+	// (which may hold a token).
+	Endpoint string
+}
+
+// Error returns the endpoint, the code and the standard text of the code,
+// such as "webhooknotify: POST to https://example.org: status 503
+// (Service Unavailable)".
+func (e *StatusError) Error() string {
+	s := fmt.Sprintf("webhooknotify: POST to %s: status %d", e.Endpoint, e.Code)
+	if t := http.StatusText(e.Code); t != "" {
+		s += " (" + t + ")"
+	}
+	return s
+}
+
+// Is reports whether target is [ErrStatus].
+func (e *StatusError) Is(target error) bool { return target == ErrStatus }
 
 // retryAfter reads a Retry-After header: seconds or an HTTP date.
 func retryAfter(v string, now time.Time) time.Duration {

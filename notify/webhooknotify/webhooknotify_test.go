@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -336,10 +337,64 @@ func TestPayloadNeverPrintsPersonalData(t *testing.T) {
 	var logs strings.Builder
 	slog.New(slog.NewTextHandler(&logs, nil)).Info("ricevuto", "payload", p)
 	slog.New(slog.NewJSONHandler(&logs, nil)).Info("ricevuto", "payload", p)
+	slog.New(slog.NewTextHandler(&logs, nil)).Info("ricevuto", "to", p.Recipients, "files", p.Attachments)
+	slog.New(slog.NewJSONHandler(&logs, nil)).Info("ricevuto", "to", p.Recipients[0], "file", p.Attachments[0])
 	texts := []string{p.String(), fmt.Sprintf("%v", p), fmt.Sprintf("%+v", p), fmt.Sprintf("%#v", p),
-		fmt.Sprintf("%s", p), fmt.Sprintf("%q", p), fmt.Sprint([]webhooknotify.Payload{p}), logs.String()}
+		fmt.Sprintf("%s", p), fmt.Sprintf("%q", p), fmt.Sprint([]webhooknotify.Payload{p}),
+		fmt.Sprint(p.Recipients), fmt.Sprintf("%+v", p.Recipients[0]), fmt.Sprintf("%#v", p.Recipients),
+		fmt.Sprint(p.Attachments), fmt.Sprintf("%#v", p.Attachments[0]), logs.String()}
 	notifytest.AssertNoLeak(t, []string{knownName, knownCF, "comando@example.org"}, texts...)
 	if !strings.Contains(logs.String(), "request-7/submitted") {
 		t.Errorf("the log does not name the message's key: %s", logs.String())
+	}
+}
+
+// roundTripper answers every request itself, as a remote server whose
+// status line the test chooses.
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestStatusErrorKeepsTheCodeNotTheRemoteText: a receiver can put
+// anything in its status line, even the personal data it was sent; the
+// error keeps the status code only.
+func TestStatusErrorKeepsTheCodeNotTheRemoteText(t *testing.T) {
+	t.Parallel()
+	for _, code := range []int{http.StatusBadRequest, http.StatusInternalServerError, 599} {
+		client := &http.Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+			return &http.Response{
+				StatusCode: code,
+				Status:     strconv.Itoa(code) + " rejected payload for " + knownName + " " + knownCF,
+				Header:     http.Header{},
+				Body:       io.NopCloser(strings.NewReader(knownName)),
+				Request:    r,
+			}, nil
+		})}
+		n, err := webhooknotify.New("https://receiver.example.org/hook", secret, &webhooknotify.Options{Client: client})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = n.Notify(context.Background(), message(true))
+		if !errors.Is(err, webhooknotify.ErrStatus) {
+			t.Fatalf("status %d: err = %v, want ErrStatus", code, err)
+		}
+		notifytest.AssertNoLeak(t, []string{knownName, knownCF, "rejected payload"}, err.Error())
+		if !strings.Contains(err.Error(), strconv.Itoa(code)) {
+			t.Errorf("status %d: the error does not keep the code: %v", code, err)
+		}
+	}
+}
+
+func TestNewRefusesANegativeTimeout(t *testing.T) {
+	t.Parallel()
+	_, err := webhooknotify.New("https://receiver.example.org/hook", secret, &webhooknotify.Options{Timeout: -time.Second})
+	if err == nil {
+		t.Fatal("New accepted a negative timeout")
+	}
+	if !strings.HasPrefix(err.Error(), "webhooknotify: ") || !strings.Contains(err.Error(), "Timeout") {
+		t.Errorf("the error does not name the option: %v", err)
+	}
+	if _, err := webhooknotify.New("https://receiver.example.org/hook", secret, &webhooknotify.Options{Timeout: 0}); err != nil {
+		t.Errorf("a zero timeout means the default: %v", err)
 	}
 }
