@@ -69,10 +69,9 @@
 // subject, bodies, names or addresses, so logging a message or an error
 // about it leaks nothing.
 //
-// # Texts
+// # The lifecycles' vocabulary
 //
-// [CallScript] builds the Urgent message that tells the person who must
-// phone the Operations Centre in step 2 of an emergency what to say, in
-// Italian or English; its texts are this package's [Messages], rendered
-// through a [guideline.Catalog].
+// This package knows messages, not emergencies: the call script of step 2,
+// the alert to colleagues and the kinds of violent event belong to package
+// incident, which renders them as Messages for any Notifier.
 package notify
