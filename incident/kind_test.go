@@ -136,7 +136,6 @@ func TestID(t *testing.T) {
 	}
 }
 
-
 func TestStepsAndDispatch(t *testing.T) {
 	t.Parallel()
 	for _, id := range incident.Steps() {

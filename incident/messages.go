@@ -180,9 +180,7 @@ func Messages() []guideline.Text {
 	for d := range 10 {
 		ts = append(ts, t(keyDigitPrefix+strconv.Itoa(d), digitsIT[d], digitsEN[d]))
 	}
-	for _, r := range ruleTexts {
-		ts = append(ts, r)
-	}
+	ts = append(ts, ruleTexts...)
 	for _, f := range fieldLabels {
 		ts = append(ts, t(keyFieldPrefix+f.path, f.it, f.en))
 	}

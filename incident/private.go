@@ -123,7 +123,9 @@ type Aggressor struct {
 }
 
 // IsZero reports whether nothing is known of the aggressor.
-func (a Aggressor) IsZero() bool { return a.Name.IsZero() && a.TaxCode.IsZero() && a.Description.IsZero() }
+func (a Aggressor) IsZero() bool {
+	return a.Name.IsZero() && a.TaxCode.IsZero() && a.Description.IsZero()
+}
 
 // String returns "incident.Aggressor{[redacted]}", or
 // "incident.Aggressor{}" when nothing is known; never the data.
