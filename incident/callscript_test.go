@@ -293,3 +293,32 @@ func TestCallScriptWithoutTerritory(t *testing.T) {
 		t.Fatalf("a venue without territory: %v", err)
 	}
 }
+
+// Any strings in a call script either are refused with field errors or
+// give a message whose key and subject are one line: never a panic, never
+// a header broken at the source.
+func FuzzCallScript(f *testing.F) {
+	f.Add("incident/2026-000001/call", "Giulia Bianchi", "Servizio", "Sede", "via Ciriè 9", "Luca", "+390277270282", 3)
+	f.Add("k\r\nBcc: x@y", "Giulia\x00", "\xff", "Sede\u2028", "", "Luca\n", "0277", -1)
+	f.Fuzz(func(t *testing.T, key, caller, service, name, address, recipient, number string, people int) {
+		s := incident.CallScript{
+			Key: key, Caller: caller, Service: service,
+			To:            []notify.Recipient{{Role: guideline.RoleOperator, Name: recipient, Phone: "+393331234567"}},
+			Venue:         guideline.Venue{Name: name, Address: address},
+			Kinds:         incident.NewKinds(incident.Threat),
+			PeoplePresent: people,
+			Number:        guideline.Phone(number),
+		}
+		m, err := s.Message(nil)
+		if err != nil {
+			var ve *guideline.ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
+				t.Fatalf("err = %v, want field errors", err)
+			}
+			return
+		}
+		if strings.ContainsAny(m.Key+m.Subject+m.To[0].Name, "\r\n\x00") {
+			t.Errorf("a control character reached the message")
+		}
+	})
+}

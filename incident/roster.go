@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,9 +83,11 @@ func (r *MemRoster) Add(shifts ...Shift) error {
 		for i := range fs {
 			// Label by the shift's own fields; the path keeps the index.
 			path := fs[i].Path
-			fs[i].Path = path[indexRE.FindStringIndex(path)[1]+1:]
-			fs[i] = relabelOne(fs[i])
-			fs[i].Path = path
+			if _, own, ok := strings.Cut(path, "]."); ok {
+				fs[i].Path = own
+				fs[i] = relabelOne(fs[i])
+				fs[i].Path = path
+			}
 		}
 		return fmt.Errorf("%w: %w", ErrShift, &guideline.ValidationError{Fields: fs})
 	}
