@@ -35,6 +35,10 @@
 //	            around it (retry, fan-out, fallback, de-duplication);
 //	            adapters in smtpnotify, webhooknotify, slognotify; test
 //	            helpers and the conformance suite in notifytest
+//	incident    the emergency phase: incidents and their kinds, validation,
+//	            the alert to colleagues, the call script for the
+//	            Operations Centre, the escalation to the responsible
+//	            official, and the Roster port (who is on duty where)
 //	examples/   runnable programs that wire everything together
 //
 // # Import rules

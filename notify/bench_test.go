@@ -2,7 +2,6 @@ package notify_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 	"time"
 
@@ -46,30 +45,4 @@ func BenchmarkFanOut(b *testing.B) {
 			}
 		},
 		func() { _ = fan.Notify(ctx, m) })
-}
-
-// BenchmarkCallScript measures rendering the call script through the
-// catalog (a printer per rendering, plural selection, the number read
-// aloud, the HTML body) against fmt.Sprintf of the same Italian text.
-func BenchmarkCallScript(b *testing.B) {
-	s := script()
-	if _, err := s.Message(nil); err != nil {
-		b.Fatal(err)
-	}
-	vsBaseline(b,
-		func() {
-			_ = fmt.Sprintf("Chiami subito il Capo Turno della Centrale Operativa della Polizia Locale.\n\n"+
-				"Numero: %s\nPer chiamare dal telefono: %s\nIl numero, cifra per cifra: %s\n\n"+
-				"Quando Le rispondono, dica:\n«Parla %s, %s.\nL'indirizzo è %s (%s).\n%s\nSono presenti %d persone.\n%s\n"+
-				"Chiedo l'intervento immediato di una pattuglia.»\n\n"+
-				"Poi risponda alle domande e non riattacchi finché il Capo Turno non chiude la chiamata.\n",
-				s.Number.Display(), s.Number.URI(), "zero due, sette sette, due sette, zero due, otto due",
-				s.Caller, s.Service, s.Venue.Address, s.Venue.Name,
-				"È in corso un'aggressione fisica al personale.", s.PeoplePresent, "C'è almeno una persona ferita.")
-		},
-		func() {
-			if _, err := s.Message(nil); err != nil {
-				b.Fatal(err)
-			}
-		})
 }

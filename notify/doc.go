@@ -80,10 +80,9 @@
 // Message in an exported field (or behind a pointer) of any struct that
 // may be logged.
 //
-// # Texts
+// # The lifecycles' vocabulary
 //
-// [CallScript] builds the Urgent message that tells the person who must
-// phone the Operations Centre in step 2 of an emergency what to say, in
-// Italian or English; its texts are this package's [Messages], rendered
-// through a [guideline.Catalog].
+// This package knows messages, not emergencies: the call script of step 2,
+// the alert to colleagues and the kinds of violent event belong to package
+// incident, which renders them as Messages for any Notifier.
 package notify

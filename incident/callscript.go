@@ -1,73 +1,53 @@
-package notify
+package incident
 
 import (
 	"errors"
 	"fmt"
 	"html/template"
 	"strings"
-	"sync"
-
-	validatorpkg "github.com/go-playground/validator/v10"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 
 	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/notify"
 )
-
-// Event is what happened, as the call script tells it. The values are the
-// identifiers of the kinds of violent event in the incident package
-// (verbal or physical aggression, threat, damage), which converts its Kind
-// to an Event.
-type Event string
-
-// The violent events of the guideline.
-const (
-	// EventVerbalAggression is a verbal aggression against staff.
-	EventVerbalAggression Event = "verbal_aggression"
-	// EventPhysicalAggression is a physical aggression against staff.
-	EventPhysicalAggression Event = "physical_aggression"
-	// EventThreat is a threat against staff.
-	EventThreat Event = "threat"
-	// EventDamage is damage to the premises.
-	EventDamage Event = "damage"
-)
-
-// Valid reports whether e is one of the events above.
-func (e Event) Valid() bool {
-	switch e {
-	case EventVerbalAggression, EventPhysicalAggression, EventThreat, EventDamage:
-		return true
-	}
-	return false
-}
 
 // KindCallScript is the Kind of the message built by [CallScript.Message].
 const KindCallScript = "emergency.call_script"
 
 // ErrCallScript is wrapped by the errors of [CallScript.Message].
-var ErrCallScript = errors.New("notify: copione della chiamata non valido")
+var ErrCallScript = errors.New("incident: invalid call script")
+
+// ErrCatalog is wrapped by the errors of the renderings of this package
+// when the catalog given lacks this package's texts.
+var ErrCatalog = errors.New("incident: the catalog lacks this package's texts (incident.Messages)")
 
 // CallScript is step 2 of an emergency as a message: what the person who
 // must phone the shift supervisor of the Operations Centre is to say (who
 // is calling and from which service, where, what happened, how many people
 // are present, whether someone is hurt), with the number to call as a tel:
 // URI and read aloud digit by digit. It names no service user.
+//
+// With Direct set it is the last rung of the escalation: no colleague has
+// confirmed the alarm, and the operator who raised it is told to phone
+// the Operations Centre directly.
 type CallScript struct {
-	// Key is the idempotency key of the message.
-	Key string `json:"key" validate:"required,max=200"`
+	// Key is the idempotency key of the message: one line, without
+	// control characters.
+	Key string `json:"key" validate:"required,max=200,line"`
 	// To is the person who must phone (in the guideline, the colleague
-	// alerted in step 1).
-	To []Recipient `json:"to" validate:"min=1"`
+	// alerted in step 1; with Direct, the operator who raised the alarm).
+	To []notify.Recipient `json:"to" validate:"min=1,max=200"`
 	// Caller is the name of the person who phones, as they will say it.
-	Caller string `json:"caller" validate:"notblank,max=200"`
+	Caller string `json:"caller" validate:"notblank,max=200,line"`
 	// Service is the service the caller belongs to, such as "Servizio
 	// Sociale Professionale Territoriale – Municipio 5".
-	Service string `json:"service" validate:"notblank,max=200"`
+	Service string `json:"service" validate:"notblank,max=200,line"`
 	// Venue is where the event is happening.
 	Venue guideline.Venue `json:"venue"`
-	// Event is what is happening.
-	Event Event `json:"event" validate:"event"`
+	// Kinds are what is happening.
+	Kinds Kinds `json:"kinds" validate:"kinds"`
 	// PeoplePresent is how many people are present; 0 means not known.
 	PeoplePresent int `json:"people_present" validate:"gte=0,lte=10000"`
 	// Injured reports whether someone is hurt.
@@ -75,71 +55,102 @@ type CallScript struct {
 	// Number is the Operations Centre's number, such as
 	// [guideline.MilanoOperationsCentrePhone].
 	Number guideline.Phone `json:"number" validate:"required,phone"`
+	// Direct says that no colleague confirmed the alarm and the operator
+	// must phone directly.
+	Direct bool `json:"direct"`
 	// Language is the language of the script: Italian by default, or
 	// English.
 	Language language.Tag `json:"-"`
 }
 
-// validator checks call scripts: guideline's validator with the rule
-// "event". Built once; safe for concurrent use.
-var validator = sync.OnceValue(func() *guideline.Validator {
-	v := guideline.NewValidator()
-	err := v.RegisterRule("event", func(fl validatorpkg.FieldLevel) bool { return Event(fl.Field().String()).Valid() },
-		"{0} deve essere uno degli eventi previsti: aggressione verbale o fisica, minaccia, danneggiamento",
-		"{0} must be one of the events of the guideline: verbal or physical aggression, threat, damage")
-	if err != nil {
-		panic(err) // fixed data, checked by the tests
-	}
-	return v
-})
-
 // validate returns nil or an error wrapping [ErrCallScript] and a
 // [*guideline.ValidationError] naming every invalid field by its path,
-// never its value.
+// never its value: the struct's rules, every string of the venue and of
+// the recipients one line of valid text, and the recipients' roles.
 func (s CallScript) validate() error {
-	if err := validator().Struct(s); err != nil {
-		return fmt.Errorf("%w: %w", ErrCallScript, err)
+	v := validator()
+	fs := structErrors(v, s, "")
+	fs = append(fs, venueErrors(v, s.Venue, "venue.")...)
+	fs = append(fs, recipientErrors(v, s.To, "to")...)
+	if fs = relabel(fs); len(fs) > 0 {
+		return fmt.Errorf("%w: %w", ErrCallScript, &guideline.ValidationError{Fields: fs})
 	}
 	return nil
+}
+
+// recipientErrors checks every recipient's role and strings: notify's
+// adapters would refuse a CR or LF in a name or address later, and less
+// clearly.
+func recipientErrors(v *guideline.Validator, to []notify.Recipient, path string) []guideline.FieldError {
+	var out []guideline.FieldError
+	line := textRule(ruleLine)
+	for i, r := range to {
+		p := fmt.Sprintf("%s[%d].", path, i)
+		if r.Role != "" && !r.Role.Valid() {
+			out = append(out, v.Fail(p+"role", "role", ""))
+		}
+		for _, f := range []struct{ name, value string }{
+			{"name", r.Name}, {"email", r.Email}, {"phone", r.Phone}, {"endpoint", r.Endpoint},
+		} {
+			if !line(f.value) {
+				out = append(out, v.Fail(p+f.name, ruleLine, ""))
+			}
+		}
+	}
+	return out
 }
 
 // Message renders the script as an Urgent message in s.Language, with a
 // plain-text body and an HTML body whose number is a tel: link. The texts
 // come from c, which must hold [guideline.Messages] and [Messages]; nil
 // means [Catalog].
-func (s CallScript) Message(c *guideline.Catalog) (Message, error) {
+func (s CallScript) Message(c *guideline.Catalog) (notify.Message, error) {
 	if err := s.validate(); err != nil {
-		return Message{}, err
+		return notify.Message{}, err
 	}
-	if c == nil {
-		c = Catalog()
-	}
-	if !c.Has(keyCallSubject) {
-		return Message{}, fmt.Errorf("%w: il catalogo non contiene i testi di notify (notify.Messages)", ErrCallScript)
+	c, err := catalogOrDefault(c)
+	if err != nil {
+		return notify.Message{}, err
 	}
 	lang := c.Language(s.Language)
 	p := c.Printer(lang)
 	lines := s.lines(p)
-	return Message{
+	subject := keyCallSubject
+	if s.Direct {
+		subject = keyCallSubjectDirect
+	}
+	return notify.Message{
 		Key:      s.Key,
 		Kind:     KindCallScript,
-		Priority: Urgent,
+		Priority: notify.Urgent,
 		To:       s.To,
-		Subject:  p.Sprintf(keyCallSubject),
+		Subject:  p.Sprintf(subject),
 		Text:     strings.Join(lines, "\n") + "\n",
-		HTML:     s.html(p, languageBase(lang), lines),
+		HTML:     htmlBody(p, lang, s.Number, lines),
 		Language: lang,
 	}, nil
 }
 
+// catalogOrDefault returns c, or [Catalog] for nil; it fails if c lacks
+// this package's texts.
+func catalogOrDefault(c *guideline.Catalog) (*guideline.Catalog, error) {
+	if c == nil {
+		return Catalog(), nil
+	}
+	if !c.Has(keyCallSubject) || !c.Has(StepAlertColleagues.NameKey()) {
+		return nil, ErrCatalog
+	}
+	return c, nil
+}
+
 // lines renders the plain-text lines of the script.
 func (s CallScript) lines(p *message.Printer) []string {
-	health := keyCallNotInjured
-	if s.Injured {
-		health = keyCallInjured
+	intro := keyCallIntro
+	if s.Direct {
+		intro = keyCallIntroDirect
 	}
-	return []string{
-		p.Sprintf(keyCallIntro),
+	out := []string{
+		p.Sprintf(intro),
 		"",
 		p.Sprintf(keyCallNumber, s.Number.Display()),
 		p.Sprintf(keyCallDial, s.Number.URI()),
@@ -148,32 +159,45 @@ func (s CallScript) lines(p *message.Printer) []string {
 		p.Sprintf(keyCallSay),
 		p.Sprintf(keyCallWho, s.Caller, s.Service),
 		p.Sprintf(keyCallWhere, s.Venue.Name, s.Venue.Address),
-		p.Sprintf(keyEventPrefix + string(s.Event)),
+	}
+	for _, k := range s.Kinds.List() {
+		out = append(out, p.Sprintf(k.SentenceKey()))
+	}
+	return append(out,
 		p.Sprintf(keyCallPeople, s.PeoplePresent),
-		p.Sprintf(health),
+		injuredLine(p, s.Injured),
 		p.Sprintf(keyCallAsk),
 		"",
 		p.Sprintf(keyCallAfter),
-	}
+	)
 }
 
-var callHTML = template.Must(template.New("call").Parse(
+func injuredLine(p *message.Printer, injured bool) string {
+	if injured {
+		return p.Sprintf(keyInjured)
+	}
+	return p.Sprintf(keyNotInjured)
+}
+
+var bodyHTML = template.Must(template.New("body").Parse(
 	`<!DOCTYPE html><html lang="{{.Lang}}"><head><meta charset="utf-8"></head><body>` +
 		`<p><a href="{{.URI}}">{{.Link}}</a></p>` +
 		`{{range .Lines}}{{if .}}<p>{{.}}</p>{{end}}{{end}}</body></html>`))
 
-// html renders the HTML body: a tel: link, then the lines.
-func (s CallScript) html(p *message.Printer, lang string, lines []string) string {
+// htmlBody renders the HTML body of every message of this package: a
+// tel: link to number, then the lines, escaped.
+func htmlBody(p *message.Printer, lang language.Tag, number guideline.Phone, lines []string) string {
+	base, _ := lang.Base()
 	var b strings.Builder
-	err := callHTML.Execute(&b, struct {
+	err := bodyHTML.Execute(&b, struct {
 		Lang  string
 		URI   template.URL
 		Link  string
 		Lines []string
 	}{
-		Lang:  lang,
-		URI:   template.URL(s.Number.URI()), // a validated E.164 number: only "tel:+" and digits
-		Link:  p.Sprintf(keyCallLinkCaption, s.Number.Display()),
+		Lang:  base.String(),
+		URI:   template.URL(number.URI()), // a validated E.164 number: only "tel:+" and digits
+		Link:  p.Sprintf(keyCallLinkCaption, number.Display()),
 		Lines: lines,
 	})
 	if err != nil {
@@ -183,17 +207,12 @@ func (s CallScript) html(p *message.Printer, lang string, lines []string) string
 	return b.String()
 }
 
-func languageBase(t language.Tag) string {
-	b, _ := t.Base()
-	return b.String()
-}
-
 // ReadAloud returns number as a person reads it on the phone, digit by
 // digit in p's language: for an Italian number, the area code or operator
 // prefix as one group and the rest in pairs ("zero due, sette sette, due
 // sette, zero due, otto due" for 02 77270282); for another number, "più"
 // (or "plus") and the digits in pairs. p must come from a catalog holding
-// [Messages].
+// [Messages], such as [Catalog].
 func ReadAloud(p *message.Printer, number guideline.Phone) string {
 	var groups []string
 	display := number.Display()
