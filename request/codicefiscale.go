@@ -114,7 +114,7 @@ func cfValue(c byte) (even, oddIndex int) {
 
 // checkCharacter returns the check character of the first 15 characters
 // of an upper-case code.
-func checkCharacter(code string) byte {
+func checkCharacter(code [16]byte) byte {
 	sum := 0
 	for i := range 15 {
 		even, odd := cfValue(code[i])
@@ -139,6 +139,7 @@ func isDigitPosition(i int) bool {
 // cfParts is a codice fiscale decoded: omocodic letters turned back into
 // digits.
 type cfParts struct {
+	code          [16]byte // trimmed, upper case
 	family, given [3]byte
 	year          int // two digits
 	month         time.Month
@@ -161,11 +162,20 @@ type cfParts struct {
 // Errors are [*CodiceFiscaleError], wrap [ErrCodiceFiscale] and never
 // repeat s.
 func ParseCodiceFiscale(s string) (CodiceFiscale, error) {
+	p, err := decodeCF(s)
+	if err != nil {
+		return "", err
+	}
+	return CodiceFiscale(p.code[:]), nil
+}
+
+// normalizeCF trims spaces around s and puts its letters in upper case.
+func normalizeCF(s string) ([16]byte, bool) {
+	var b [16]byte
 	s = strings.TrimSpace(s)
 	if len(s) != 16 {
-		return "", &CodiceFiscaleError{Problem: CFLength}
+		return b, false
 	}
-	var b [16]byte
 	for i := range 16 {
 		c := s[i]
 		if c >= 'a' && c <= 'z' {
@@ -173,19 +183,18 @@ func ParseCodiceFiscale(s string) (CodiceFiscale, error) {
 		}
 		b[i] = c
 	}
-	code := string(b[:])
-	if _, err := decodeCF(code); err != nil {
-		return "", err
-	}
-	return CodiceFiscale(code), nil
+	return b, true
 }
 
-// decodeCF checks an upper-case, 16-byte code and decodes it.
-func decodeCF(code string) (cfParts, error) {
+// decodeCF checks a code (spaces around it and lower case accepted) and
+// decodes it.
+func decodeCF(s string) (cfParts, error) {
 	var p cfParts
-	if len(code) != 16 {
+	code, ok := normalizeCF(s)
+	if !ok {
 		return p, &CodiceFiscaleError{Problem: CFLength}
 	}
+	p.code = code
 	var digits [16]byte
 	for i := range 16 {
 		c := code[i]
@@ -241,6 +250,16 @@ func maxDay(yy int, m time.Month) int {
 	return time.Date(2001, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
+// Normalized returns the code trimmed and in upper case when it is well
+// formed, and "" otherwise.
+func (c CodiceFiscale) Normalized() CodiceFiscale {
+	p, err := decodeCF(string(c))
+	if err != nil {
+		return ""
+	}
+	return CodiceFiscale(p.code[:])
+}
+
 // Sex returns the sex the code records, or "" if the code is malformed.
 func (c CodiceFiscale) Sex() Sex {
 	p, err := decodeCF(string(c))
@@ -261,25 +280,26 @@ func (c CodiceFiscale) Omocodic() bool {
 // code that is not omocodic it returns the code itself; for a malformed one,
 // "". Two omocodic variants of the same code have the same Decoded form.
 func (c CodiceFiscale) Decoded() CodiceFiscale {
-	if _, err := decodeCF(string(c)); err != nil {
+	p, err := decodeCF(string(c))
+	if err != nil {
 		return ""
 	}
-	b := []byte(c)
+	b := p.code
 	for _, i := range cfDigitPositions {
 		if j := strings.IndexByte(omocodia, b[i]); j >= 0 {
 			b[i] = byte('0' + j)
 		}
 	}
-	b[15] = checkCharacter(string(b))
-	return CodiceFiscale(b)
+	b[15] = checkCharacter(b)
+	return CodiceFiscale(b[:])
 }
 
 // ConsistentWith reports whether the code agrees with p: the family name's
 // and the given name's letters, the year, month and day of birth, and the
 // sex. Names are read as the Agenzia delle Entrate reads them: accented
 // letters count as the plain letter, apostrophes, spaces and hyphens are
-// ignored. Omocodic codes are accepted. A field of p left empty (or a zero
-// BirthDate) is not compared. The place of birth is not compared (see
+// ignored. Omocodic codes are accepted. A field of p left blank, a zero
+// BirthDate or a Sex other than M or F is not compared. The place of birth is not compared (see
 // [ParseCodiceFiscale]).
 //
 // It returns nil, the parse error of a malformed code, or one
@@ -291,10 +311,10 @@ func (c CodiceFiscale) ConsistentWith(p PersonalData) error {
 		return err
 	}
 	var errs []error
-	if p.FamilyName != "" && familyCode(p.FamilyName) != parts.family {
+	if strings.TrimSpace(p.FamilyName) != "" && familyCode(p.FamilyName) != parts.family {
 		errs = append(errs, &CodiceFiscaleError{Problem: CFFamilyName})
 	}
-	if p.GivenName != "" && givenCode(p.GivenName) != parts.given {
+	if strings.TrimSpace(p.GivenName) != "" && givenCode(p.GivenName) != parts.given {
 		errs = append(errs, &CodiceFiscaleError{Problem: CFGivenName})
 	}
 	if !p.BirthDate.IsZero() {
@@ -303,7 +323,7 @@ func (c CodiceFiscale) ConsistentWith(p PersonalData) error {
 			errs = append(errs, &CodiceFiscaleError{Problem: CFBirthDate})
 		}
 	}
-	if p.Sex != "" && p.Sex != parts.sex {
+	if p.Sex.Valid() && p.Sex != parts.sex {
 		errs = append(errs, &CodiceFiscaleError{Problem: CFSex})
 	}
 	if len(errs) == 1 {

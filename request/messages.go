@@ -117,8 +117,8 @@ var ruleTexts = [][3]string{
 		" caratteri: una sintesi che permetta di valutare la richiesta",
 		"{0} must hold between " + strconv.Itoa(MinFactsLength) + " and " + strconv.Itoa(MaxFactsLength) +
 			" characters: a summary from which the request can be judged"},
-	{"max", "{0} può contenere al massimo {1} caratteri", "{0} may hold at most {1} characters"},
-	{"maxchars", "{0} può contenere al massimo {1} caratteri", "{0} may hold at most {1} characters"},
+	{"max", "{0}: al massimo {1} caratteri", "{0}: at most {1} characters"},
+	{"maxchars", "{0}: al massimo {1} caratteri", "{0}: at most {1} characters"},
 	{"email", "{0} deve essere un indirizzo di posta elettronica valido", "{0} must be a valid e-mail address"},
 	{"unique", "{0}: ogni voce può comparire una sola volta", "{0}: each item may appear only once"},
 	{"future", "{0} deve essere nel futuro", "{0} must be in the future"},

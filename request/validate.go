@@ -267,6 +267,9 @@ func (vs *validatorSet) refine(p Preventive, f guideline.FieldError) []guideline
 		return []guideline.FieldError{vs.relabelFor(p, f)}
 	}
 	d := p.ServiceUser.PersonalData
+	if d.CodiceFiscale == "" {
+		return []guideline.FieldError{vs.fail(p, f.Path, "required", "")}
+	}
 	problems := Problems(d.CodiceFiscale.ConsistentWith(d))
 	if len(problems) == 0 {
 		return []guideline.FieldError{vs.relabelFor(p, f)}
