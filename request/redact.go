@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sostegno/sostegno/guideline"
@@ -271,6 +272,9 @@ func UnmarshalPersonal(b []byte) (Preventive, error) {
 		}}
 	case errors.As(err, &se):
 		return Preventive{}, fmt.Errorf("%w at byte %d", ErrDecode, se.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		// The field's name came from the input: it is not repeated.
+		return Preventive{}, fmt.Errorf("%w: unknown field (at byte %d)", ErrDecode, dec.InputOffset())
 	}
 	// A time or another value that does not parse: its error would
 	// repeat the text, so it is not wrapped.

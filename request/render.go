@@ -334,6 +334,7 @@ func (r *renderer) submissionBody(rc notify.Recipient) string {
 	} else {
 		line(pr.Sprintf(keyIntro, r.kindName()))
 	}
+	line("")
 	line(pr.Sprintf(keyReference, p.ID.Reference()))
 	line("")
 	line(pr.Sprintf(keyHeadAppointment))
@@ -359,7 +360,11 @@ func (r *renderer) submissionBody(rc notify.Recipient) string {
 	if d.Sex.Valid() {
 		line(pr.Sprintf(keySex, pr.Sprintf(keySexPrefix+string(d.Sex))))
 	}
-	line(pr.Sprintf(keyCodiceFiscale, string(d.CodiceFiscale)))
+	code := d.CodiceFiscale.Normalized()
+	if code == "" {
+		code = d.CodiceFiscale
+	}
+	line(pr.Sprintf(keyCodiceFiscale, string(code)))
 	line(pr.Sprintf(keyResidence, d.Residence))
 	line("")
 	line(pr.Sprintf(keyHeadFacts))
@@ -446,7 +451,8 @@ func (r *renderer) calendar(method ics.Method) ([]byte, error) {
 	} else {
 		ev.SetStatus(ics.ObjectStatusConfirmed)
 	}
-	return []byte(cal.Serialize()), nil
+	// RFC 5545 lines end with CRLF; the library writes LF by default.
+	return []byte(cal.Serialize(ics.WithNewLine("\r\n"))), nil
 }
 
 // addTimezone adds the VTIMEZONE of loc for the year of at: one

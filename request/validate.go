@@ -307,4 +307,3 @@ func (vs *validatorSet) urgencyRequired(n Notice) guideline.FieldError {
 	f.English = en.Sprintf(keyUrgencyDetail, l[1], n.LeadTime.Text(en), n.MinLeadTime.Text(en))
 	return f
 }
-

@@ -49,9 +49,9 @@ func TestValidationRules(t *testing.T) {
 	t.Parallel()
 	g := milano(t)
 	for _, tc := range []struct {
-		name            string
-		change          func(*request.Preventive)
-		path, rule      string
+		name             string
+		change           func(*request.Preventive)
+		path, rule       string
 		italian, english string
 	}{
 		{"id", func(p *request.Preventive) { p.ID = "2026-123" }, "id", "request_id",
@@ -151,7 +151,9 @@ func TestValidationRules(t *testing.T) {
 			"risk_factors[1]", "risk_factor",
 			"Fattori di rischio, voce 2 deve essere uno dei fattori di rischio dell'elenco",
 			"Risk factors, item 2 must be one of the listed risk factors"},
-		{"risk factor repeated", func(p *request.Preventive) { p.RiskFactors = []request.RiskFactor{request.RiskThreats, request.RiskThreats} },
+		{"risk factor repeated", func(p *request.Preventive) {
+			p.RiskFactors = []request.RiskFactor{request.RiskThreats, request.RiskThreats}
+		},
 			"risk_factors", "unique",
 			"Fattori di rischio: ogni voce può comparire una sola volta", "Risk factors: each item may appear only once"},
 		{"other risk factors", func(p *request.Preventive) { p.OtherRiskFactors = request.Note(strings.Repeat("è", 1001)) },
