@@ -259,9 +259,18 @@ func TestNoRecipientAddress(t *testing.T) {
 	g := guideline.Milano2021() // no address for the Area Director
 	p := valid()
 	for name, render := range map[string]func() error{
-		"notifications": func() error { _, err := p.Notifications(g, request.Submission{Number: 1, SentAt: sentAt}, nil); return err },
-		"cancellations": func() error { _, err := p.Cancellations(g, request.Submission{Number: 2, SentAt: sentAt}, nil); return err },
-		"invitation":    func() error { _, err := p.Invitation(g, request.Submission{Number: 1, SentAt: sentAt}, nil); return err },
+		"notifications": func() error {
+			_, err := p.Notifications(g, request.Submission{Number: 1, SentAt: sentAt}, nil)
+			return err
+		},
+		"cancellations": func() error {
+			_, err := p.Cancellations(g, request.Submission{Number: 2, SentAt: sentAt}, nil)
+			return err
+		},
+		"invitation": func() error {
+			_, err := p.Invitation(g, request.Submission{Number: 1, SentAt: sentAt}, nil)
+			return err
+		},
 	} {
 		err := render()
 		var re *request.RecipientError
@@ -285,10 +294,14 @@ func TestRenderRefusesIncompleteInput(t *testing.T) {
 		p request.Preventive
 		s request.Submission
 	}{
-		"no ID":             {request.Preventive{Appointment: valid().Appointment}, request.Submission{Number: 1}},
-		"submission 0":      {valid(), request.Submission{}},
-		"no start":          {request.Preventive{ID: "request/2026-000001"}, request.Submission{Number: 1}},
-		"start out of range": {func() request.Preventive { p := valid(); p.Appointment.Start = time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC); return p }(), request.Submission{Number: 1}},
+		"no ID":        {request.Preventive{Appointment: valid().Appointment}, request.Submission{Number: 1}},
+		"submission 0": {valid(), request.Submission{}},
+		"no start":     {request.Preventive{ID: "request/2026-000001"}, request.Submission{Number: 1}},
+		"start out of range": {func() request.Preventive {
+			p := valid()
+			p.Appointment.Start = time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC)
+			return p
+		}(), request.Submission{Number: 1}},
 	} {
 		if _, err := tc.p.Notifications(g, tc.s, nil); !errors.Is(err, request.ErrRender) {
 			t.Errorf("%s: %v", name, err)

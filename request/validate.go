@@ -166,12 +166,12 @@ type Notice struct {
 
 // Notice returns the notice the request gives when sent at sent under g.
 func (p Preventive) Notice(g guideline.Guideline, sent time.Time) Notice {
-	min := g.Policy().MinLeadTime
+	minimum := g.Policy().MinLeadTime
 	lead := g.LeadTime(sent, p.Appointment.Start)
 	return Notice{
 		LeadTime:           lead,
-		MinLeadTime:        min,
-		Short:              lead < min,
+		MinLeadTime:        minimum,
+		Short:              lead < minimum,
 		UrgencyReasonGiven: strings.TrimSpace(string(p.UrgencyReason)) != "",
 	}
 }

@@ -308,3 +308,16 @@ func TestLeadTime(t *testing.T) {
 		t.Errorf("without Sant'Ambrogio: %+v", n)
 	}
 }
+
+// Validation of a valid request allocates a bounded amount: the struct
+// walk, the lead time, nothing per character of the texts.
+func TestValidateAllocations(t *testing.T) {
+	g := milano(t)
+	p := valid()
+	n := testing.AllocsPerRun(50, func() { _ = p.Validate(g, sentAt) })
+	p.Facts = request.Facts(strings.Repeat("È una descrizione. ", 200))
+	long := testing.AllocsPerRun(50, func() { _ = p.Validate(g, sentAt) })
+	if n > 30 || long != n {
+		t.Errorf("Validate allocates %.0f times (%.0f with long facts), want at most 30 and no more for longer texts", n, long)
+	}
+}
