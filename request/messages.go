@@ -122,6 +122,7 @@ var ruleTexts = [][3]string{
 	{"email", "{0} deve essere un indirizzo di posta elettronica valido", "{0} must be a valid e-mail address"},
 	{"unique", "{0}: ogni voce può comparire una sola volta", "{0}: each item may appear only once"},
 	{"future", "{0} deve essere nel futuro", "{0} must be in the future"},
+	{"past", "{0} deve essere nel passato", "{0} must be in the past"},
 	{"territory", "{0} deve essere uno dei territori previsti dalle linee guida",
 		"{0} must be one of the territories of the guideline"},
 	{"urgency_reason", "{0} è obbligatorio quando il preavviso è inferiore al minimo previsto",

@@ -105,9 +105,9 @@ func validCodiceFiscale(fl validator.FieldLevel) bool {
 // filling the form knows it ("Codice fiscale", "Data del colloquio") and
 // never repeats its value.
 //
-// Besides each field's own rule, it checks that the codice fiscale agrees
-// with the names, the date of birth and the sex; that the appointment is
-// after now and its venue's territory is one of g's; and that the notice
+// Besides each field's own rule, it checks that the date of birth is
+// before now; that the codice fiscale agrees with the names, the date of
+// birth and the sex; that the appointment is after now and its venue's territory is one of g's; and that the notice
 // (see [Preventive.Notice]) is at least the policy's minimum or else that
 // an urgency reason is given: short notice is never accepted silently.
 func (p Preventive) Validate(g guideline.Guideline, now time.Time) error {
@@ -121,6 +121,9 @@ func (p Preventive) Validate(g guideline.Guideline, now time.Time) error {
 		for _, f := range ve.Fields {
 			fields = append(fields, vs.refine(p, f)...)
 		}
+	}
+	if b := p.ServiceUser.PersonalData.BirthDate; !b.IsZero() && b.After(now) {
+		fields = append(fields, vs.fail(p, "service_user.personal_data.birth_date", "past", ""))
 	}
 	a := p.Appointment
 	switch t := a.Venue.Territory; {

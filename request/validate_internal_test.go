@@ -39,7 +39,7 @@ func TestEveryTagHasMessages(t *testing.T) {
 	}
 	walk(reflect.TypeFor[Preventive]())
 	// Hand-checked rules too.
-	for _, tag := range []string{"future", "territory", "urgency_reason", "required", "type"} {
+	for _, tag := range []string{"future", "past", "territory", "urgency_reason", "required", "type"} {
 		if !vs.v.HasMessages(tag) {
 			t.Errorf("rule %q has no messages", tag)
 		}

@@ -60,6 +60,12 @@ func TestValidationRules(t *testing.T) {
 		{"given name", func(p *request.Preventive) { p.ServiceUser.PersonalData.GivenName = "  " },
 			"service_user.personal_data.given_name", "notblank",
 			"Nome è un campo obbligatorio e non può contenere solo spazi", "Given name is required and must not be only spaces"},
+		{"birth date in the future", func(p *request.Preventive) {
+			d := &p.ServiceUser.PersonalData
+			d.BirthDate = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+			d.CodiceFiscale = request.CodiceFiscale(genCF(d.FamilyName, d.GivenName, d.BirthDate, d.Sex, "F205"))
+		}, "service_user.personal_data.birth_date", "past",
+			"Data di nascita deve essere nel passato", "Date of birth must be in the past"},
 		{"birth place too long", func(p *request.Preventive) { p.ServiceUser.PersonalData.BirthPlace = strings.Repeat("à", 101) },
 			"service_user.personal_data.birth_place", "maxchars",
 			"Luogo di nascita: al massimo 100 caratteri", "Place of birth: at most 100 characters"},
