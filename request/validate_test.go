@@ -254,8 +254,11 @@ func TestValidationReportsEverything(t *testing.T) {
 	if len(ve.Fields) != 19 {
 		t.Errorf("%d errors, want 19: %v", len(ve.Fields), ve)
 	}
-	if !strings.HasPrefix(ve.Error(), "dati non validi: id: Numero della richiesta") {
+	if !strings.HasPrefix(ve.Error(), "guideline: invalid data: id: Request number") {
 		t.Errorf("Error() = %q", ve.Error())
+	}
+	if !strings.HasPrefix(ve.Message(language.Italian), "id: Numero della richiesta") {
+		t.Errorf("Message(it) = %q", ve.Message(language.Italian))
 	}
 }
 
