@@ -73,7 +73,7 @@ func (r *Register) Append(ctx context.Context, b register.Batch) error {
 	}
 	for stream, want := range b.Versions {
 		if got := r.versions[stream]; got != want {
-			return fmt.Errorf("%w: stream alla versione %d, attesa %d", register.ErrVersionConflict, got, want)
+			return fmt.Errorf("memregister: stream at version %d, expected %d: %w", got, want, register.ErrVersionConflict)
 		}
 	}
 	var head register.Head
