@@ -151,11 +151,6 @@ func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, event
 	if len(events) == 0 {
 		return nil, &EventError{Index: -1, Field: "events", Rule: RuleRequired}
 	}
-	for s := range expected {
-		if rule := checkName(s, true); rule != "" {
-			return nil, &EventError{Index: -1, Field: "expected", Rule: rule}
-		}
-	}
 	next := make(map[string]uint64, len(expected))
 	entries := make([]Entry, len(events))
 	for i := range events {
@@ -189,6 +184,12 @@ func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, event
 				return nil, fmt.Errorf("register: sealing personal data: %w", err)
 			}
 			e.Personal = sealed
+		}
+	}
+	// Streams that get no event are checked as names too.
+	for s := range expected {
+		if rule := checkName(s, true); rule != "" {
+			return nil, &EventError{Index: -1, Field: "expected", Rule: rule}
 		}
 	}
 	// Every stream named in expected is checked, including one that gets
