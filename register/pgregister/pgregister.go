@@ -127,11 +127,11 @@ func newQueries(schema string) queries {
 		head:    expand("SELECT seq, hash FROM {schema}.records ORDER BY seq DESC LIMIT 1", schema),
 		version: expand("SELECT coalesce(max(version), 0) FROM {schema}.records WHERE stream = $1", schema),
 		append:  expand("SELECT {schema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", schema),
-		scan:    expand("SELECT seq, stream, version, kind, territory, time, hash, body FROM {schema}.records WHERE seq > $1", schema),
+		scan:    expand("SELECT seq, stream, version, kind, territory, time, hash, body FROM {schema}.records WHERE seq >= $1", schema),
 		// Filter.IndexOnly: hash and body only for the kinds in $3.
 		scanIndexOnly: expand("SELECT seq, stream, version, kind, territory, time, "+
 			"CASE WHEN kind = ANY($3) THEN hash END, CASE WHEN kind = ANY($3) THEN body END "+
-			"FROM {schema}.records WHERE seq > $1", schema),
+			"FROM {schema}.records WHERE seq >= $1", schema),
 	}
 }
 
@@ -430,7 +430,15 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 		}
 		query, base := r.scanQuery(f)
 		remaining := f.Limit // meaningful only when f.Limit > 0
-		next := r.fetch(ctx, query, base, int64(f.AfterSeq), f.Limit, remaining)
+		// The first page starts from the lowest bigint when no AfterSeq
+		// is given, so that a row with a sequence number below 1 (which
+		// the schema's checks forbid, unless they were dropped) is read
+		// and reported, never skipped.
+		from := int64(math.MinInt64)
+		if f.AfterSeq > 0 {
+			from = int64(f.AfterSeq) + 1
+		}
+		next := r.fetch(ctx, query, base, from, f.Limit, remaining)
 		for {
 			p := <-next
 			if p.err != nil {
@@ -438,9 +446,10 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 				return
 			}
 			remaining -= len(p.records)
-			more := len(p.records) == p.limit && (f.Limit <= 0 || remaining > 0)
+			more := len(p.records) == p.limit && (f.Limit <= 0 || remaining > 0) &&
+				p.records[len(p.records)-1].Seq < math.MaxInt64
 			if more {
-				next = r.fetch(ctx, query, base, int64(p.records[len(p.records)-1].Seq), f.Limit, remaining)
+				next = r.fetch(ctx, query, base, int64(p.records[len(p.records)-1].Seq)+1, f.Limit, remaining)
 			}
 			for _, rec := range p.records {
 				if err := r.check(ctx); err != nil {
@@ -465,17 +474,17 @@ type page struct {
 	err     error
 }
 
-// fetch reads, in its own goroutine, the page of records after seq after:
+// fetch reads, in its own goroutine, the page of records from seq from on:
 // scanPage of them, or fewer when limit (the Filter's) is positive and
 // only remaining are still wanted. base holds the query's arguments, the
 // first two of which fetch sets.
-func (r *Register) fetch(ctx context.Context, query string, base []any, after int64, limit, remaining int) <-chan page {
+func (r *Register) fetch(ctx context.Context, query string, base []any, from int64, limit, remaining int) <-chan page {
 	size := scanPage
 	if limit > 0 && remaining < size {
 		size = remaining
 	}
 	args := slices.Clone(base)
-	args[0], args[1] = after, size
+	args[0], args[1] = from, size
 	ch := make(chan page, 1)
 	go func() {
 		records, err := r.readPage(ctx, query, args, make([]register.Record, 0, size))
@@ -556,6 +565,12 @@ func (r *Register) readPage(ctx context.Context, query string, args []any, page 
 		)
 		if err := rows.Scan(&seq, &rec.Stream, &version, &rec.Kind, &rec.Territory, &rec.Time, &rec.Hash, &rec.Body); err != nil {
 			return nil, r.failed("lettura dei record non riuscita", err)
+		}
+		if seq < 1 || version < 1 {
+			// No entry has such a row (the schema's checks were dropped):
+			// it was added behind the register's back, and Verify reports
+			// it as tampering.
+			return nil, fmt.Errorf("pgregister: stored row with sequence number %d and version %d: %w", seq, version, register.ErrTampered)
 		}
 		rec.Seq, rec.Version, rec.Time = uint64(seq), uint64(version), rec.Time.UTC()
 		page = append(page, rec)

@@ -562,13 +562,21 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 		defer rows.Close()
 		for rows.Next() {
 			var (
-				rec   register.Record
-				micro int64
+				rec      register.Record
+				seq, ver int64
+				micro    int64
 			)
-			if err := rows.Scan(&rec.Seq, &rec.Stream, &rec.Version, &rec.Kind, &rec.Territory, &micro, &rec.Hash, &rec.Body); err != nil {
+			if err := rows.Scan(&seq, &rec.Stream, &ver, &rec.Kind, &rec.Territory, &micro, &rec.Hash, &rec.Body); err != nil {
 				yield(register.Record{}, r.fail(ctx, op, err))
 				return
 			}
+			if seq < 1 || ver < 1 {
+				// No entry has such a row: it was added behind the
+				// register's back, and Verify reports it as tampering.
+				yield(register.Record{}, fmt.Errorf("sqliteregister: stored row with sequence number %d and version %d: %w", seq, ver, register.ErrTampered))
+				return
+			}
+			rec.Seq, rec.Version = uint64(seq), uint64(ver)
 			if err := ctx.Err(); err != nil {
 				yield(register.Record{}, r.fail(ctx, op, err))
 				return
