@@ -56,6 +56,7 @@ type Register struct {
 	records pgx.Identifier // the records table, for COPY
 	copyMin int            // batches of at least this many records use COPY
 	closed  atomic.Bool
+	reads   atomic.Uint64 // records read by Scan, for the conformance suite
 	broken  atomic.Bool
 }
 
@@ -573,6 +574,7 @@ func (r *Register) readPage(ctx context.Context, query string, args []any, page 
 			return nil, fmt.Errorf("pgregister: stored row with sequence number %d and version %d: %w", seq, version, register.ErrTampered)
 		}
 		rec.Seq, rec.Version, rec.Time = uint64(seq), uint64(version), rec.Time.UTC()
+		r.reads.Add(1)
 		page = append(page, rec)
 	}
 	if err := rows.Err(); err != nil {

@@ -29,6 +29,12 @@ type Instance struct {
 	// Tamper, if not nil, alters the backend's storage behind the
 	// register's back; the tamper-evidence cases skip without it.
 	Tamper Tamperer
+	// Reads, if not nil, returns how many records the backend has taken
+	// from its storage (read from its file or database, or copied out of
+	// memory) since it was created. The ScanStreams case uses it to check
+	// that Scan yields its first record before it has read the rest, and
+	// skips without it.
+	Reads func() uint64
 }
 
 // NewRegister returns a fresh, empty register; it registers its own cleanup
@@ -142,5 +148,6 @@ func cases() []testCase {
 	all = append(all, scanCases()...)
 	all = append(all, lifecycleCases()...)
 	all = append(all, logCases()...)
+	all = append(all, hardeningCases()...)
 	return all
 }

@@ -107,6 +107,7 @@ type Register struct {
 	r      *sql.DB // read-only connections for Scan
 	q      *sql.DB // read-only connections for short lookups
 	closed atomic.Bool
+	reads  atomic.Uint64 // records read by Scan, for the conformance suite
 	broken atomic.Bool
 
 	// Statements prepared once on the writer connection.
@@ -577,6 +578,7 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 				return
 			}
 			rec.Seq, rec.Version = uint64(seq), uint64(ver)
+			r.reads.Add(1)
 			if err := ctx.Err(); err != nil {
 				yield(register.Record{}, r.fail(ctx, op, err))
 				return
