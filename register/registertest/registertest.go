@@ -65,10 +65,10 @@ func Run(t *testing.T, newRegister NewRegister) {
 			ctx := t.Context()
 			inst, err := newRegister(ctx, t)
 			if err != nil {
-				t.Fatalf("creazione del registro non riuscita: %v", err)
+				t.Fatalf("registertest: creating the register: %v", err)
 			}
 			if inst.Register == nil {
-				t.Fatal("NewRegister ha restituito un registro nil")
+				t.Fatal("registertest: NewRegister returned a nil register")
 			}
 			err = c.run(ctx, inst)
 			var skip skipError
@@ -76,7 +76,7 @@ func Run(t *testing.T, newRegister NewRegister) {
 			case errors.As(err, &skip):
 				t.Skip(string(skip))
 			case err != nil:
-				t.Errorf("regola: %s\n%v", c.rule, err)
+				t.Errorf("rule: %s\n%v", c.rule, err)
 			}
 		})
 	}
@@ -95,7 +95,7 @@ func Check(ctx context.Context, newInstance NewInstance) error {
 	var errs []error
 	for _, c := range cases() {
 		if err := checkOne(ctx, c, newInstance); err != nil {
-			errs = append(errs, fmt.Errorf("%s (regola: %s): %w", c.name, c.rule, err))
+			errs = append(errs, fmt.Errorf("registertest: %s (rule: %s): %w", c.name, c.rule, err))
 		}
 	}
 	return errors.Join(errs...)
@@ -106,13 +106,13 @@ func checkOne(ctx context.Context, c testCase, newInstance NewInstance) error {
 	defer cancel()
 	inst, release, err := newInstance(ctx)
 	if err != nil {
-		return fmt.Errorf("creazione del registro non riuscita: %w", err)
+		return fmt.Errorf("creating the register: %w", err)
 	}
 	if release != nil {
 		defer release()
 	}
 	if inst.Register == nil {
-		return errors.New("NewInstance ha restituito un registro nil")
+		return errors.New("NewInstance returned a nil register")
 	}
 	err = c.run(ctx, inst)
 	if errors.As(err, new(skipError)) {
@@ -136,7 +136,7 @@ func (e skipError) Error() string { return string(e) }
 
 func needTamper(inst Instance) error {
 	if inst.Tamper == nil {
-		return skipError("il backend non offre un Tamperer: verifica della manomissione non eseguita")
+		return skipError("the backend offers no Tamperer: tamper evidence not checked")
 	}
 	return nil
 }

@@ -177,11 +177,11 @@ func TestSuiteFails(t *testing.T) {
 			}
 			msg := err.Error()
 			for _, name := range tt.failed {
-				if !strings.Contains(msg, name+" (regola: ") {
+				if !strings.Contains(msg, name+" (rule: ") {
 					t.Errorf("il caso %s non è fallito; errori:\n%s", name, msg)
 				}
 			}
-			if got := strings.Count(msg, " (regola: "); got != len(tt.failed) {
+			if got := strings.Count(msg, " (rule: "); got != len(tt.failed) {
 				t.Errorf("falliti %d casi, attesi %d (%v):\n%s", got, len(tt.failed), tt.failed, msg)
 			}
 		})
