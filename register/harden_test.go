@@ -332,3 +332,33 @@ func TestVerifyMessages(t *testing.T) {
 		t.Errorf("register.Messages does not join the guideline's catalog: %v", err)
 	}
 }
+
+// The Log's validation of events never panics, refuses only with an
+// EventError naming a field, and stores what it accepts unchanged.
+func FuzzAppendValidation(f *testing.F) {
+	f.Add("request/1", register.KindRequestSubmitted, "municipio-3", "op-1", "", `{"appointment_at":"2026-03-10T10:00:00Z"}`)
+	f.Add("s\x00", "Request Submitted", "t\n", " ", "RSSMRA80A01F205X", `{"outcome":"x"}`)
+	f.Add("\xff", "a..b", "", "", "", `{"incident_kind":7}`)
+	f.Fuzz(func(t *testing.T, stream, kind, territory, actorID, pseudonym, data string) {
+		ctx := context.Background()
+		l, err := register.Open(ctx, newMem(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev := register.Event{Kind: kind, Territory: territory, Actor: register.Actor{Role: guideline.RoleOperator, ID: actorID},
+			Pseudonym: register.Pseudonym(pseudonym), Data: []byte(data)}
+		es, err := l.Append(ctx, stream, 0, ev)
+		if err != nil {
+			var ee *register.EventError
+			if !errors.As(err, &ee) || ee.Field == "" || ee.Rule == "" {
+				t.Fatalf("refused without an EventError: %v", err)
+			}
+			return
+		}
+		got := collect(t, l.Stream(ctx, stream))
+		if len(got) != 1 || got[0].Stream != stream || got[0].Kind != kind || got[0].Territory != territory ||
+			got[0].Actor.ID != actorID || !bytes.Equal(got[0].Hash, es[0].Hash) {
+			t.Fatal("accepted event not stored unchanged")
+		}
+	})
+}

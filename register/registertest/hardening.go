@@ -83,7 +83,7 @@ func testScanStreams(ctx context.Context, inst Instance) error {
 		n++
 	}
 	if n != streamRecords {
-		return fmt.Errorf("Scan yielded %d records, want %d", n, streamRecords)
+		return fmt.Errorf("reg.Scan yielded %d records, want %d", n, streamRecords)
 	}
 	return nil
 }

@@ -4,6 +4,12 @@
 // testing package and returns the failures as an error.
 //
 // Each case states its rule in one sentence, printed when the case fails.
+// Among them: records yielded by Scan belong to the caller, who may change
+// them without changing the register (ScanYieldsCopies); Scan streams,
+// yielding its first record before it reads the rest (ScanStreams, which
+// needs the optional [Instance.Reads] counter); and, through the Log, every
+// backend accepts and refuses exactly the same stream, kind and territory
+// values (SameInputsAsEveryBackend).
 // Every case gets a fresh, empty register. The cases that prove tamper
 // evidence alter the backend's storage behind the register's back through
 // the optional [Tamperer] of the [Instance], and are skipped without one.
