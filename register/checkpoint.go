@@ -58,7 +58,7 @@ func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	}
 	signed, err := note.Sign(&note.Note{Text: c.String()}, l.signer)
 	if err != nil {
-		return Checkpoint{}, fmt.Errorf("register: firma del checkpoint non riuscita: %w", err)
+		return Checkpoint{}, fmt.Errorf("register: signing the checkpoint: %w", err)
 	}
 	c.Note = signed
 	return c, nil
@@ -86,11 +86,11 @@ func parseCheckpointText(text string) (Checkpoint, error) {
 	}
 	lines := strings.SplitN(text, "\n", 4)
 	if len(lines) != 4 || lines[3] != "" {
-		return bad("testo non nel formato origine, dimensione, hash")
+		return bad("text not in the form origin, size, hash")
 	}
 	size, err := strconv.ParseUint(lines[1], 10, 64)
 	if err != nil || strconv.FormatUint(size, 10) != lines[1] {
-		return bad("dimensione")
+		return bad("size")
 	}
 	hash, err := base64.StdEncoding.Strict().DecodeString(lines[2])
 	if err != nil {
@@ -106,7 +106,7 @@ func parseCheckpointText(text string) (Checkpoint, error) {
 // check reports whether c is well formed.
 func (c Checkpoint) check() error {
 	if c.Origin == "" || strings.ContainsFunc(c.Origin, func(r rune) bool { return unicode.IsSpace(r) || r == unicode.ReplacementChar }) {
-		return fmt.Errorf("%w: origine", ErrInvalidCheckpoint)
+		return fmt.Errorf("%w: origin", ErrInvalidCheckpoint)
 	}
 	if (c.Size == 0) != (len(c.Hash) == 0) || len(c.Hash) != 0 && len(c.Hash) != HashSize {
 		return fmt.Errorf("%w: hash", ErrInvalidCheckpoint)

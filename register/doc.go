@@ -35,7 +35,8 @@
 // reports the first entry that is not as written, as a [*VerifyError]
 // matching [ErrTampered]. It also checks that a record's index columns
 // (Seq, Stream, Version, Kind, Territory, Time), which backends keep for
-// filtering, agree with its body.
+// filtering, agree with its body, and it sees every row a backend holds: a
+// row no entry can be is reported as [ReasonUnaccounted].
 //
 // # Optimistic concurrency
 //
@@ -73,10 +74,41 @@
 // # The access log
 //
 // [Log.Unseal] opens personal data only for an [Access]: an actor and a
-// purpose. It first appends an entry of kind [KindAccess] to
-// [AccessStream] recording who read which entry, when and why, so the
-// register is also its own access log. [Log.ExportCSV] with an opener does
-// the same once per export.
+// purpose. It reads the entry from the register by its sequence number and
+// opens what is stored, never bytes the caller passes (an entry that
+// differs from the stored one is refused with [ErrEntryMismatch]). It first
+// appends an entry of kind [KindAccess] to [AccessStream] recording who
+// read which entry (sequence number, stream and version), when and why, so
+// the register is also its own access log. [Log.ExportCSV] with an opener
+// does the same once per export.
+//
+// [Event.Personal] is a [PersonalData] and [Entry.Personal] a [Sealed]:
+// byte slices that redact themselves however they are printed, logged or
+// marshalled, also inside slices, maps and structs, where slog would not
+// call a LogValue method of the value holding them.
+//
+// # Validation
+//
+// The Log validates every event itself, once for every backend, so that
+// all backends accept and refuse exactly the same events: Stream, Kind,
+// Territory, Actor.ID and Guideline are valid UTF-8 without control
+// characters and at most [MaxFieldLen] bytes; Stream, Kind and Actor.ID
+// are required; Kind is dotted lower case ([ValidKind]); Actor.Role is a
+// role of the guideline; a Pseudonym has the shape a [Pseudonymizer]
+// produces; Data is a JSON object, and the fields the Log reads itself
+// (below) have the documented form. A refusal is an [*EventError] naming
+// the field and the rule, never the value. A clock outside the years 1 to
+// 9999 is refused with [ErrTimeOutOfRange] before anything is stored.
+//
+// # Errors and messages
+//
+// Go error strings are English and start with the package name
+// ("register: …", "sqliteregister: …"), as in database/sql; they never
+// contain personal data, and errors.Is and errors.As recognise them. What
+// a person reads is rendered through the catalog, Italian by default and
+// English on request: [Reason.Message], [VerifyError.Message],
+// [EventError.Message] and [UnreadableEntry.Message]. [Messages] returns
+// the texts, for guideline.NewCatalog.
 //
 // # Kinds and Data conventions
 //
@@ -86,8 +118,13 @@
 //
 //   - [DataAppointment] ("appointment_at", RFC 3339) in
 //     [KindRequestSubmitted]: the lead time is from the entry's time to it;
-//   - [DataOutcome] ("outcome") in [KindRequestCompleted];
-//   - [DataIncidentKind] ("incident_kind") in [KindIncidentReported].
+//   - [DataOutcome] ("outcome", one of [Outcomes]) in [KindRequestCompleted];
+//   - [DataIncidentKind] ("incident_kind", one of [IncidentKinds]) in
+//     [KindIncidentReported].
+//
+// [Log.Append] refuses these fields in any other form. An entry written
+// otherwise (by an older version or another tool) does not make a summary
+// fail: it is listed in [Summary.Unreadable].
 //
 // Every entry's Territory is the territory concerned, and its Guideline the
 // version of the guideline it was written under.

@@ -63,8 +63,9 @@ type Entry struct {
 	// Data is non-personal data about the event, as JSON.
 	Data json.RawMessage
 	// Personal is the personal data sealed by the Log's [Sealer], exactly
-	// as stored; nil when the event carried none.
-	Personal []byte
+	// as stored; nil when the event carried none. Its type prints and
+	// marshals only its length.
+	Personal Sealed
 	// PrevHash is the previous entry's Hash, nil for the first entry.
 	PrevHash []byte
 	// Hash is the SHA-256 of the entry's canonical encoding (see
@@ -75,7 +76,7 @@ type Entry struct {
 
 // String returns a summary of the entry with no data or personal data.
 func (e Entry) String() string {
-	return fmt.Sprintf("voce %d %s v%d %s", e.Seq, e.Stream, e.Version, e.Kind)
+	return fmt.Sprintf("entry %d %s v%d %s", e.Seq, e.Stream, e.Version, e.Kind)
 }
 
 // Format prints the same summary as String for every verb and flag, so that
@@ -114,15 +115,17 @@ type Event struct {
 	// never contain personal data because it is stored in clear.
 	Data json.RawMessage
 	// Personal is personal data in clear (any encoding the caller likes,
-	// typically JSON). The Log seals it before the backend sees it.
-	Personal []byte
+	// typically JSON). The Log seals it before the backend sees it. Its
+	// type redacts itself however it is printed, logged or marshalled,
+	// also inside slices, maps and other structs.
+	Personal PersonalData
 	// Pseudonym is the keyed pseudonym of the service user, if any.
 	Pseudonym Pseudonym
 }
 
 // String returns a summary of the event without data or personal data.
 func (e Event) String() string {
-	return fmt.Sprintf("evento %s %s", e.Stream, e.Kind)
+	return fmt.Sprintf("event %s %s", e.Stream, e.Kind)
 }
 
 // Format prints the same summary as String for every verb and flag.
@@ -189,7 +192,7 @@ func HashBody(body []byte) []byte {
 
 func checkEntry(e *Entry) error {
 	if len(e.PrevHash) != 0 && len(e.PrevHash) != HashSize {
-		return fmt.Errorf("%w: lunghezza dell'hash precedente", ErrInvalidEntry)
+		return fmt.Errorf("%w: previous hash length", ErrInvalidEntry)
 	}
 	for _, s := range []struct {
 		name, v string
@@ -199,17 +202,17 @@ func checkEntry(e *Entry) error {
 		{"Guideline", e.Guideline}, {"Pseudonym", string(e.Pseudonym)},
 	} {
 		if !utf8.ValidString(s.v) {
-			return fmt.Errorf("%w: il campo %s non è UTF-8 valido", ErrInvalidEntry, s.name)
+			return fmt.Errorf("%w: field %s is not valid UTF-8", ErrInvalidEntry, s.name)
 		}
 		if len(s.v) > maxField {
-			return fmt.Errorf("%w: il campo %s è troppo lungo", ErrInvalidEntry, s.name)
+			return fmt.Errorf("%w: field %s too long", ErrInvalidEntry, s.name)
 		}
 	}
-	if m := e.Time.UnixMicro(); m < minMicros || m > maxMicros {
-		return fmt.Errorf("%w: data fuori intervallo", ErrInvalidEntry)
+	if !TimeInRange(e.Time) {
+		return fmt.Errorf("%w: %w", ErrInvalidEntry, ErrTimeOutOfRange)
 	}
 	if len(e.Data) > maxField || len(e.Personal) > maxField {
-		return fmt.Errorf("%w: dati troppo lunghi", ErrInvalidEntry)
+		return fmt.Errorf("%w: data too long", ErrInvalidEntry)
 	}
 	return nil
 }
@@ -350,7 +353,7 @@ func uvarintLen(x uint64) int {
 // into it.
 func (v *view) parse(body []byte) error {
 	if len(body) == 0 || body[0] != formatV1 {
-		return fmt.Errorf("%w: versione del formato non supportata", ErrInvalidEntry)
+		return fmt.Errorf("%w: unsupported format version", ErrInvalidEntry)
 	}
 	r := reader{b: body[1:]}
 	v.seq = r.uvarint()
@@ -368,13 +371,13 @@ func (v *view) parse(body []byte) error {
 	v.personal = r.bytes()
 	switch {
 	case r.err:
-		return fmt.Errorf("%w: campo troncato o non canonico", ErrInvalidEntry)
+		return fmt.Errorf("%w: truncated or non-canonical field", ErrInvalidEntry)
 	case len(r.b) != 0:
-		return fmt.Errorf("%w: byte in eccesso", ErrInvalidEntry)
+		return fmt.Errorf("%w: trailing bytes", ErrInvalidEntry)
 	case len(v.prevHash) != 0 && len(v.prevHash) != HashSize:
-		return fmt.Errorf("%w: lunghezza dell'hash precedente", ErrInvalidEntry)
+		return fmt.Errorf("%w: previous hash length", ErrInvalidEntry)
 	case v.micros < minMicros || v.micros > maxMicros:
-		return fmt.Errorf("%w: data fuori intervallo", ErrInvalidEntry)
+		return fmt.Errorf("%w: %w", ErrInvalidEntry, ErrTimeOutOfRange)
 	}
 	return nil
 }
@@ -382,9 +385,16 @@ func (v *view) parse(body []byte) error {
 // The times an entry may carry: years 1 to 9999, so that every decoded
 // time encodes back to the same microseconds.
 var (
-	minMicros = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC).UnixMicro()
-	maxMicros = time.Date(9999, 12, 31, 23, 59, 59, 999999000, time.UTC).UnixMicro()
+	minTime   = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxTime   = time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC)
+	minMicros = minTime.UnixMicro()
+	maxMicros = maxTime.UnixMicro()
 )
+
+// TimeInRange reports whether t is within the years 1 to 9999 (UTC), the
+// times an entry can carry. It compares times, never converting t first,
+// so a time far outside the range cannot wrap around into it.
+func TimeInRange(t time.Time) bool { return !t.Before(minTime) && !t.After(maxTime) }
 
 func cloneOrNil(b []byte) []byte {
 	if len(b) == 0 {
@@ -406,7 +416,7 @@ func (v *view) entry() Entry {
 		Guideline: string(v.guideline),
 		Pseudonym: Pseudonym(v.pseudonym),
 		Data:      json.RawMessage(cloneOrNil(v.data)),
-		Personal:  cloneOrNil(v.personal),
+		Personal:  Sealed(cloneOrNil(v.personal)),
 		PrevHash:  cloneOrNil(v.prevHash),
 	}
 }

@@ -209,7 +209,7 @@ func FuzzDecodeEntry(f *testing.F) {
 func FuzzEncodeRoundTrip(f *testing.F) {
 	e := sampleEntry()
 	f.Add(e.Seq, e.Time.UnixMicro(), e.Stream, e.Version, e.Kind, e.Territory, string(e.Actor.Role), e.Actor.ID,
-		e.Guideline, string(e.Pseudonym), []byte(e.Data), e.Personal, e.PrevHash)
+		e.Guideline, string(e.Pseudonym), []byte(e.Data), []byte(e.Personal), e.PrevHash)
 	f.Add(uint64(1), int64(0), "", uint64(0), "", "", "", "", "", "", []byte(nil), []byte(nil), []byte(nil))
 	f.Add(^uint64(0), int64(-1), "ü", ^uint64(0), "\x00", "t", "r", "i", "g", "p", []byte("{}"), []byte{0}, bytes.Repeat([]byte{0xff}, 32))
 	f.Fuzz(func(t *testing.T, seq uint64, micros int64, stream string, version uint64, kind, territory, role, id,
@@ -235,10 +235,11 @@ func FuzzEncodeRoundTrip(f *testing.F) {
 		}
 		out.Hash = nil
 		// Empty byte fields decode as nil.
-		for _, p := range []*[]byte{&in.Personal, &in.PrevHash} {
-			if len(*p) == 0 {
-				*p = nil
-			}
+		if len(in.Personal) == 0 {
+			in.Personal = nil
+		}
+		if len(in.PrevHash) == 0 {
+			in.PrevHash = nil
 		}
 		if len(in.Data) == 0 {
 			in.Data = nil

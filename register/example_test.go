@@ -72,8 +72,8 @@ func Example() {
 	fmt.Println("checkpoint size:", stored.Size)
 	fmt.Println("verify:", l.Verify(ctx, stored))
 	// Output:
-	// voce 1 request/2026-0001 v1 request.submitted
-	// register: versione dello stream non corrispondente: stream alla versione 1, attesa 0
+	// entry 1 request/2026-0001 v1 request.submitted
+	// memregister: stream at version 1, expected 0: register: stream version mismatch
 	// checkpoint size: 1
 	// verify: <nil>
 }
@@ -121,8 +121,8 @@ func ExampleLog_Unseal() {
 	fmt.Println("verify:", l.Verify(ctx))
 	// Output:
 	// dati anagrafici
-	// register.access police_command:gabinetto {"entry_seq":1,"entry_stream":"request/2026-0001","purpose":"valutazione della richiesta"}
-	// voce 1: register: chiave cancellata, dati personali non più leggibili
+	// register.access police_command:gabinetto {"entry_seq":1,"entry_stream":"request/2026-0001","entry_version":1,"purpose":"valutazione della richiesta"}
+	// register: key erased, personal data no longer readable: entry 1
 	// verify: <nil>
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"iter"
 	"slices"
 	"sync"
@@ -156,3 +157,48 @@ func (b *editBackend) Scan(ctx context.Context, f register.Filter) iter.Seq2[reg
 }
 
 func newMem() *memregister.Register { return memregister.New() }
+
+// appendForeign appends entries to backend behind the Log's back, as an
+// older version of the library or another tool could have written them:
+// it chains and encodes them itself, skipping every check of the Log, and
+// numbers each entry after the register's head and its stream's version.
+func appendForeign(t testing.TB, backend register.Register, at time.Time, entries ...register.Entry) []register.Entry {
+	t.Helper()
+	ctx := context.Background()
+	head, err := backend.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := register.Batch{Head: head, Versions: map[string]uint64{}}
+	next := map[string]uint64{}
+	prev := head.Hash
+	for i := range entries {
+		e := &entries[i]
+		if _, ok := b.Versions[e.Stream]; !ok {
+			v, err := backend.Version(ctx, e.Stream)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b.Versions[e.Stream], next[e.Stream] = v, v
+		}
+		next[e.Stream]++
+		e.Seq, e.Version, e.Time, e.PrevHash = head.Seq+uint64(i)+1, next[e.Stream], at.UTC(), prev
+		body, err := register.EncodeEntry(*e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.Hash = register.HashBody(body)
+		prev = e.Hash
+		b.Records = append(b.Records, register.Record{Seq: e.Seq, Stream: e.Stream, Version: e.Version, Kind: e.Kind,
+			Territory: e.Territory, Time: e.Time, Hash: e.Hash, Body: body})
+	}
+	if err := backend.Append(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	return entries
+}
+
+// foreign returns an entry of kind with data, by operator.
+func foreign(stream, kind, data string) register.Entry {
+	return register.Entry{Stream: stream, Kind: kind, Actor: operator, Data: json.RawMessage(data)}
+}

@@ -1,5 +1,7 @@
 package register
 
+import "slices"
+
 // Kinds of the lifecycle events that the request and incident packages
 // append, and that [Log.Summary] reads. Kinds are dotted lower-case names;
 // callers may append kinds of their own.
@@ -43,7 +45,8 @@ const (
 
 	// KindAccess: someone opened personal data or exported the register.
 	// Written by the Log itself in [AccessStream]; Data carries
-	// [DataPurpose] and [DataEntrySeq] and [DataEntryStream], or
+	// [DataPurpose], [DataEntrySeq], [DataEntryStream] and
+	// [DataEntryVersion], or
 	// [DataExport].
 	KindAccess = "register.access"
 )
@@ -60,11 +63,10 @@ const (
 	// time is from the entry's Time to this.
 	DataAppointment = "appointment_at"
 	// DataOutcome, in KindRequestCompleted (optional): a short code of
-	// what happened, such as "presence_provided" or "no_event".
+	// what happened, one of [Outcomes].
 	DataOutcome = "outcome"
 	// DataIncidentKind, in KindIncidentReported: the kind of violent event,
-	// such as "verbal_aggression", "physical_aggression", "threat",
-	// "damage".
+	// one of [IncidentKinds].
 	DataIncidentKind = "incident_kind"
 	// DataPurpose, in KindAccess: why the data was read.
 	DataPurpose = "purpose"
@@ -72,6 +74,9 @@ const (
 	DataEntrySeq = "entry_seq"
 	// DataEntryStream, in KindAccess: the stream of the entry read.
 	DataEntryStream = "entry_stream"
+	// DataEntryVersion, in KindAccess: the version, in its stream, of the
+	// entry read.
+	DataEntryVersion = "entry_version"
 	// DataExport, in KindAccess: the filter of an export with personal
 	// data, as an object.
 	DataExport = "export"
@@ -92,4 +97,77 @@ var incidentStepKinds = []string{
 	KindIncidentCommandEvaluated,
 	KindIncidentSharedWithDirectorate,
 	KindIncidentClosed,
+}
+
+// The codes of [DataOutcome]: what became of a completed request.
+const (
+	// OutcomePresenceProvided: the precautionary presence took place.
+	OutcomePresenceProvided = "presence_provided"
+	// OutcomeNotNeeded: the presence turned out not to be needed.
+	OutcomeNotNeeded = "not_needed"
+	// OutcomeNoEvent: the appointment took place without any event.
+	OutcomeNoEvent = "no_event"
+)
+
+// Outcomes returns the codes [DataOutcome] may hold; [Log.Append] refuses
+// any other.
+func Outcomes() []string {
+	return []string{OutcomePresenceProvided, OutcomeNotNeeded, OutcomeNoEvent}
+}
+
+// The codes of [DataIncidentKind]: the kinds of violent event of the
+// guideline.
+const (
+	// IncidentVerbalAggression: a verbal aggression.
+	IncidentVerbalAggression = "verbal_aggression"
+	// IncidentPhysicalAggression: a physical aggression.
+	IncidentPhysicalAggression = "physical_aggression"
+	// IncidentThreat: a threat.
+	IncidentThreat = "threat"
+	// IncidentDamage: damage to property.
+	IncidentDamage = "damage"
+)
+
+// IncidentKinds returns the codes [DataIncidentKind] may hold;
+// [Log.Append] refuses any other.
+func IncidentKinds() []string {
+	return []string{IncidentVerbalAggression, IncidentPhysicalAggression, IncidentThreat, IncidentDamage}
+}
+
+// checkData checks the Data fields the Log reads itself, in the kinds it
+// reads them (see [Log.Summary]): it returns the field and the rule broken,
+// or "", "". An absent or null field is accepted.
+func checkData(kind string, data []byte) (field, rule string) {
+	var name string
+	var codes []string
+	switch kind {
+	case KindRequestSubmitted:
+		name = DataAppointment
+	case KindRequestCompleted:
+		name, codes = DataOutcome, Outcomes()
+	case KindIncidentReported:
+		name, codes = DataIncidentKind, IncidentKinds()
+	default:
+		return "", ""
+	}
+	if len(data) == 0 {
+		return "", ""
+	}
+	raw, ok, err := jsonField(data, name)
+	if err != nil {
+		return "", RuleJSONObject
+	}
+	if !ok || string(raw) == "null" {
+		return "", ""
+	}
+	if codes == nil {
+		if _, ok := jsonTime(raw); !ok {
+			return name, RuleTime
+		}
+		return "", ""
+	}
+	if s, ok := jsonString(raw); !ok || !slices.Contains(codes, s) {
+		return name, RuleCode
+	}
+	return "", ""
 }

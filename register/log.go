@@ -12,8 +12,10 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
+	"github.com/sostegno/sostegno/guideline"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -69,7 +71,7 @@ type Log struct {
 // it.
 func Open(ctx context.Context, backend Register, opts *Options) (*Log, error) {
 	if backend == nil {
-		return nil, errors.New("register: nessun backend")
+		return nil, errors.New("register: no backend")
 	}
 	var o Options
 	if opts != nil {
@@ -97,7 +99,7 @@ func Open(ctx context.Context, backend Register, opts *Options) (*Log, error) {
 	if l.loc == nil {
 		loc, err := time.LoadLocation("Europe/Rome")
 		if err != nil {
-			return nil, fmt.Errorf("register: fuso orario Europe/Rome non disponibile: %w", err)
+			return nil, fmt.Errorf("register: time zone Europe/Rome not available: %w", err)
 		}
 		l.loc = loc
 	}
@@ -127,7 +129,7 @@ func (l *Log) Append(ctx context.Context, stream string, expectedVersion uint64,
 			e.Stream = stream
 		}
 		if e.Stream != stream {
-			return nil, fmt.Errorf("%w: evento %d: lo stream non è quello dell'append", ErrInvalidEvent, i)
+			return nil, &EventError{Index: i, Field: "Stream", Rule: RuleStream}
 		}
 		evs[i] = e
 	}
@@ -147,12 +149,7 @@ func (l *Log) AppendBatch(ctx context.Context, expected map[string]uint64, event
 // appendBatch is AppendBatch; internal allows the access stream.
 func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, events []Event, internal bool) ([]Entry, error) {
 	if len(events) == 0 {
-		return nil, fmt.Errorf("%w: nessun evento", ErrInvalidEvent)
-	}
-	for s := range expected {
-		if s == "" || !utf8.ValidString(s) {
-			return nil, fmt.Errorf("%w: nome dello stream", ErrInvalidEvent)
-		}
+		return nil, &EventError{Index: -1, Field: "events", Rule: RuleRequired}
 	}
 	next := make(map[string]uint64, len(expected))
 	entries := make([]Entry, len(events))
@@ -163,7 +160,7 @@ func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, event
 		}
 		v, ok := expected[ev.Stream]
 		if !ok {
-			return nil, fmt.Errorf("%w: evento %d: stream senza versione attesa", ErrInvalidEvent, i)
+			return nil, &EventError{Index: i, Field: "Stream", Rule: RuleExpectedVersion}
 		}
 		if n, ok := next[ev.Stream]; ok {
 			v = n
@@ -184,9 +181,15 @@ func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, event
 		if len(ev.Personal) > 0 {
 			sealed, err := l.sealer.Seal(ev.Personal, entryAAD(e.Stream, e.Version, e.Kind))
 			if err != nil {
-				return nil, fmt.Errorf("register: sigillatura dei dati personali non riuscita: %w", err)
+				return nil, fmt.Errorf("register: sealing personal data: %w", err)
 			}
 			e.Personal = sealed
+		}
+	}
+	// Streams that get no event are checked as names too.
+	for s := range expected {
+		if rule := checkName(s, true); rule != "" {
+			return nil, &EventError{Index: -1, Field: "expected", Rule: rule}
 		}
 	}
 	// Every stream named in expected is checked, including one that gets
@@ -200,7 +203,7 @@ func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, event
 	}
 	defer func() { <-l.sem }()
 	if l.broken {
-		return nil, fmt.Errorf("%w: un'operazione precedente non è terminata con certezza", ErrBroken)
+		return nil, fmt.Errorf("register: an earlier append ended with an unknown outcome: %w", ErrBroken)
 	}
 
 	records := make([]Record, len(entries))
@@ -214,7 +217,13 @@ func (l *Log) appendBatch(ctx context.Context, expected map[string]uint64, event
 		if err != nil {
 			return nil, err
 		}
-		now := l.now().UTC().Truncate(time.Microsecond)
+		// The clock is checked before any conversion: a time outside the
+		// encodable range must not wrap around into it.
+		t := l.now()
+		if !TimeInRange(t) {
+			return nil, ErrTimeOutOfRange
+		}
+		now := t.UTC().Truncate(time.Microsecond)
 		prev := head.Hash
 		// A fresh buffer per attempt: a backend may keep the bodies.
 		buf := make([]byte, 0, size)
@@ -304,32 +313,94 @@ func backoff(ctx context.Context, attempt int) error {
 	}
 }
 
+// MaxFieldLen is the maximum length, in bytes, of an event's Stream,
+// Kind, Territory, Actor.ID and Guideline. Each must also be valid UTF-8
+// without control characters. The Log checks these limits itself, so that
+// every backend accepts and refuses exactly the same events.
+const MaxFieldLen = 256
+
+// checkName returns the rule a stream, kind, territory, actor id or
+// guideline version breaks, or "". An empty value breaks RuleRequired
+// only if required.
+func checkName(s string, required bool) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		if required || s != "" {
+			return RuleRequired
+		}
+	case !utf8.ValidString(s):
+		return RuleUTF8
+	case len(s) > MaxFieldLen:
+		return RuleTooLong
+	case strings.ContainsFunc(s, unicode.IsControl):
+		return RuleControl
+	}
+	return ""
+}
+
+// ValidKind reports whether kind is dotted lower case, as the Kind
+// constants are: two or more parts separated by dots, each starting with a
+// letter a-z and made of letters a-z, digits and underscores, such as
+// "request.submitted", at most [MaxFieldLen] bytes in all.
+func ValidKind(kind string) bool {
+	if len(kind) > MaxFieldLen {
+		return false
+	}
+	parts := 0
+	for part := range strings.SplitSeq(kind, ".") {
+		if part == "" || part[0] < 'a' || part[0] > 'z' {
+			return false
+		}
+		for i := 0; i < len(part); i++ {
+			if c := part[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+				return false
+			}
+		}
+		parts++
+	}
+	return parts >= 2
+}
+
+// validActorRole reports whether an entry may name role as its actor's:
+// the roles of the guideline. It is the one place that says so.
+func validActorRole(role guideline.Role) bool { return role.Valid() }
+
 // checkEvent validates one event; the error names the field, not its value.
 func (l *Log) checkEvent(i int, ev *Event, internal bool) error {
-	bad := func(field, rule string) error {
-		return fmt.Errorf("%w: evento %d: %s %s", ErrInvalidEvent, i, field, rule)
+	bad := func(field, rule string) error { return &EventError{Index: i, Field: field, Rule: rule} }
+	for _, f := range []struct {
+		name, value string
+		required    bool
+	}{
+		{"Stream", ev.Stream, true},
+		{"Kind", ev.Kind, true},
+		{"Territory", ev.Territory, false},
+		{"Actor.ID", ev.Actor.ID, true},
+		{"Guideline", ev.Guideline, false},
+	} {
+		if rule := checkName(f.value, f.required); rule != "" {
+			return bad(f.name, rule)
+		}
 	}
 	switch {
-	case ev.Stream == "":
-		return bad("Stream", "è obbligatorio")
-	case ev.Kind == "" || !utf8.ValidString(ev.Kind):
-		return bad("Kind", "è obbligatorio")
 	case !internal && (ev.Stream == AccessStream || ev.Kind == KindAccess):
-		return bad("Kind", "è riservato al registro degli accessi")
-	case !ev.Actor.Role.Valid():
-		return bad("Actor.Role", "non è un ruolo delle linee guida")
-	case !utf8.ValidString(ev.Territory):
-		return bad("Territory", "non è UTF-8 valido")
-	case !utf8.ValidString(ev.Actor.ID):
-		return bad("Actor.ID", "non è UTF-8 valido")
-	case !utf8.ValidString(ev.Guideline):
-		return bad("Guideline", "non è UTF-8 valido")
-	case !utf8.ValidString(string(ev.Pseudonym)):
-		return bad("Pseudonym", "non è UTF-8 valido")
+		return bad("Kind", RuleReserved)
+	case !ValidKind(ev.Kind):
+		return bad("Kind", RuleKindFormat)
+	case !validActorRole(ev.Actor.Role):
+		return bad("Actor.Role", RuleRole)
+	case ev.Pseudonym != "" && !ev.Pseudonym.Valid():
+		return bad("Pseudonym", RulePseudonym)
 	case len(ev.Data) > 0 && (!json.Valid(ev.Data) || !isObject(ev.Data)):
-		return bad("Data", "non è un oggetto JSON")
+		return bad("Data", RuleJSONObject)
 	case len(ev.Personal) > 0 && l.sealer == nil:
-		return fmt.Errorf("evento %d: %w", i, ErrNoSealer)
+		return fmt.Errorf("register: event %d: %w", i, ErrNoSealer)
+	}
+	if field, rule := checkData(ev.Kind, ev.Data); rule != "" {
+		if field != "" {
+			return bad("Data."+field, rule)
+		}
+		return bad("Data", rule)
 	}
 	return nil
 }
@@ -345,7 +416,7 @@ func isObject(b []byte) bool {
 func (l *Log) Stream(ctx context.Context, stream string) iter.Seq2[Entry, error] {
 	if stream == "" {
 		return func(yield func(Entry, error) bool) {
-			yield(Entry{}, fmt.Errorf("%w: nome dello stream mancante", ErrInvalidEvent))
+			yield(Entry{}, &EventError{Index: -1, Field: "stream", Rule: RuleRequired})
 		}
 	}
 	return l.Scan(ctx, Filter{Stream: stream})
@@ -355,7 +426,11 @@ func (l *Log) Stream(ctx context.Context, stream string) iter.Seq2[Entry, error]
 // iteration stops at the first error, yielded with a zero Entry. Each
 // entry's Hash is the one stored, not recomputed: [Log.Verify] is what
 // checks it.
+//
+// Every entry is returned whole: Scan ignores f.IndexOnly and f.BodyKinds,
+// which are hints between the Log and its backend.
 func (l *Log) Scan(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
+	f.IndexOnly, f.BodyKinds = false, nil
 	return func(yield func(Entry, error) bool) {
 		for rec, err := range l.backend.Scan(ctx, f) {
 			if err != nil {
@@ -364,7 +439,7 @@ func (l *Log) Scan(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
 			}
 			var v view
 			if err := v.parse(rec.Body); err != nil {
-				yield(Entry{}, fmt.Errorf("voce %d: %w", rec.Seq, err))
+				yield(Entry{}, fmt.Errorf("%w: entry %d", err, rec.Seq))
 				return
 			}
 			e := v.entry()
@@ -392,49 +467,93 @@ const maxPurpose = 500
 func (a Access) check() error {
 	p := strings.TrimSpace(a.Purpose)
 	switch {
-	case !a.Actor.Role.Valid():
-		return fmt.Errorf("%w: ruolo dell'attore", ErrInvalidAccess)
-	case strings.TrimSpace(a.Actor.ID) == "" || !utf8.ValidString(a.Actor.ID):
-		return fmt.Errorf("%w: identificativo dell'attore", ErrInvalidAccess)
+	case !validActorRole(a.Actor.Role):
+		return fmt.Errorf("%w: actor role", ErrInvalidAccess)
+	case checkName(a.Actor.ID, true) != "":
+		return fmt.Errorf("%w: actor id", ErrInvalidAccess)
 	case p == "" || !utf8.ValidString(p):
-		return fmt.Errorf("%w: finalità mancante", ErrInvalidAccess)
+		return fmt.Errorf("%w: purpose missing", ErrInvalidAccess)
 	case len(p) > maxPurpose:
-		return fmt.Errorf("%w: finalità troppo lunga", ErrInvalidAccess)
+		return fmt.Errorf("%w: purpose too long", ErrInvalidAccess)
 	}
 	return nil
 }
 
-// Unseal returns the personal data of e in clear. It first appends an
-// access entry (kind [KindAccess]) recording a.Actor, the entry's sequence
-// and stream, the time and a.Purpose, so that every reading of personal
-// data is in the register; if that append fails, nothing is opened. It
-// fails with [ErrKeyErased] when the data's key was erased.
+// Unseal returns the personal data of the entry e in clear. It reads the
+// entry at e.Seq from the register and opens that, never the bytes the
+// caller passes: e.Hash must be the stored entry's hash (as every entry the
+// Log returns has), and its Stream, Version, Kind and Personal those
+// stored, or Unseal fails with [ErrEntryMismatch]; with no entry
+// at e.Seq it fails with [ErrNoEntry]. It then appends an access entry
+// (kind [KindAccess]) recording a.Actor, the entry's sequence number,
+// stream and version, the time and a.Purpose, so that every reading of
+// personal data is in the register; if that append fails, nothing is
+// opened. It fails with [ErrKeyErased] when the data's key was erased.
 func (l *Log) Unseal(ctx context.Context, a Access, e Entry) ([]byte, error) {
 	if err := a.check(); err != nil {
 		return nil, err
 	}
-	if len(e.Personal) == 0 {
-		return nil, ErrNoPersonalData
-	}
 	if l.sealer == nil {
 		return nil, ErrNoSealer
 	}
+	stored, err := l.stored(ctx, e.Seq)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(stored.Hash, e.Hash) || stored.Stream != e.Stream || stored.Version != e.Version ||
+		stored.Kind != e.Kind || !bytes.Equal(stored.Personal, e.Personal) {
+		return nil, fmt.Errorf("%w: entry %d", ErrEntryMismatch, e.Seq)
+	}
+	if len(stored.Personal) == 0 {
+		return nil, ErrNoPersonalData
+	}
 	data := map[string]any{
-		DataPurpose:     strings.TrimSpace(a.Purpose),
-		DataEntrySeq:    e.Seq,
-		DataEntryStream: e.Stream,
+		DataPurpose:      strings.TrimSpace(a.Purpose),
+		DataEntrySeq:     stored.Seq,
+		DataEntryStream:  stored.Stream,
+		DataEntryVersion: stored.Version,
 	}
 	if err := l.logAccess(ctx, a, data); err != nil {
 		return nil, err
 	}
-	return l.open(e)
+	return l.open(stored)
+}
+
+// stored reads the entry at seq from the backend, checking that its stored
+// hash is the hash of its body.
+func (l *Log) stored(ctx context.Context, seq uint64) (Entry, error) {
+	if seq == 0 {
+		return Entry{}, fmt.Errorf("%w: entry 0", ErrNoEntry)
+	}
+	for rec, err := range l.backend.Scan(ctx, Filter{AfterSeq: seq - 1, Limit: 1}) {
+		if err != nil {
+			return Entry{}, err
+		}
+		if rec.Seq != seq {
+			break
+		}
+		if !bytes.Equal(HashBody(rec.Body), rec.Hash) {
+			return Entry{}, &VerifyError{Seq: seq, Reason: ReasonHash}
+		}
+		var v view
+		if err := v.parse(rec.Body); err != nil {
+			return Entry{}, &VerifyError{Seq: seq, Reason: ReasonUndecodable}
+		}
+		if f := indexMismatch(&rec, &v); f != "" {
+			return Entry{}, &VerifyError{Seq: seq, Reason: ReasonIndex, Field: f}
+		}
+		e := v.entry()
+		e.Hash = bytes.Clone(rec.Hash)
+		return e, nil
+	}
+	return Entry{}, fmt.Errorf("%w: entry %d", ErrNoEntry, seq)
 }
 
 // open opens e.Personal without logging; callers log first.
 func (l *Log) open(e Entry) ([]byte, error) {
 	pt, err := l.sealer.Open(e.Personal, entryAAD(e.Stream, e.Version, e.Kind))
 	if err != nil {
-		return nil, fmt.Errorf("voce %d: %w", e.Seq, err)
+		return nil, fmt.Errorf("%w: entry %d", err, e.Seq)
 	}
 	return pt, nil
 }
@@ -457,7 +576,7 @@ func (l *Log) logAccess(ctx context.Context, a Access, data map[string]any) erro
 			return nil
 		}
 		if !errors.Is(err, ErrVersionConflict) || attempt >= l.maxAttempts {
-			return fmt.Errorf("register: registrazione dell'accesso non riuscita: %w", err)
+			return fmt.Errorf("register: logging the access: %w", err)
 		}
 		if err := backoff(ctx, attempt); err != nil {
 			return err

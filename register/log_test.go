@@ -179,13 +179,13 @@ func TestAppendRejects(t *testing.T) {
 	}{
 		{"personal data without sealer", noSealer, "s", []register.Event{personal}, register.ErrNoSealer},
 		{"no events", sealed, "s", nil, register.ErrInvalidEvent},
-		{"empty stream", sealed, "", []register.Event{event("k", "")}, register.ErrInvalidEvent},
+		{"empty stream", sealed, "", []register.Event{event("test.k", "")}, register.ErrInvalidEvent},
 		{"no kind", sealed, "s", []register.Event{event("", "")}, register.ErrInvalidEvent},
-		{"bad role", sealed, "s", []register.Event{{Kind: "k", Actor: register.Actor{Role: "boss"}}}, register.ErrInvalidEvent},
-		{"data not an object", sealed, "s", []register.Event{event("k", `[1]`)}, register.ErrInvalidEvent},
-		{"data not JSON", sealed, "s", []register.Event{event("k", `{`)}, register.ErrInvalidEvent},
-		{"other stream", sealed, "s", []register.Event{withStream(event("k", ""), "t")}, register.ErrInvalidEvent},
-		{"access stream", sealed, register.AccessStream, []register.Event{event("k", "")}, register.ErrInvalidEvent},
+		{"bad role", sealed, "s", []register.Event{{Kind: "test.k", Actor: register.Actor{Role: "boss", ID: "x"}}}, register.ErrInvalidEvent},
+		{"data not an object", sealed, "s", []register.Event{event("test.k", `[1]`)}, register.ErrInvalidEvent},
+		{"data not JSON", sealed, "s", []register.Event{event("test.k", `{`)}, register.ErrInvalidEvent},
+		{"other stream", sealed, "s", []register.Event{withStream(event("test.k", ""), "t")}, register.ErrInvalidEvent},
+		{"access stream", sealed, register.AccessStream, []register.Event{event("test.k", "")}, register.ErrInvalidEvent},
 		{"access kind", sealed, "s", []register.Event{event(register.KindAccess, "")}, register.ErrInvalidEvent},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -253,7 +253,7 @@ func TestAppendContextAndClose(t *testing.T) {
 	l := openLog(t, mem, nil)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := l.Append(ctx, "s", 0, event("k", "")); !errors.Is(err, context.Canceled) {
+	if _, err := l.Append(ctx, "s", 0, event("test.k", "")); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled append: %v", err)
 	}
 	scanned := 0
@@ -269,7 +269,7 @@ func TestAppendContextAndClose(t *testing.T) {
 	if err := l.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Append(context.Background(), "s", 0, event("k", "")); !errors.Is(err, register.ErrClosed) {
+	if _, err := l.Append(context.Background(), "s", 0, event("test.k", "")); !errors.Is(err, register.ErrClosed) {
 		t.Errorf("append after close: %v", err)
 	}
 	if err := l.Verify(context.Background()); !errors.Is(err, register.ErrClosed) || errors.Is(err, register.ErrTampered) {
@@ -296,7 +296,7 @@ func TestAppendDoesNotRetryBroken(t *testing.T) {
 	b := &breakOnce{Register: newMem()}
 	l := openLog(t, b, nil)
 	for i := range 2 {
-		if _, err := l.Append(context.Background(), "s", 0, event("k", "")); !errors.Is(err, register.ErrBroken) {
+		if _, err := l.Append(context.Background(), "s", 0, event("test.k", "")); !errors.Is(err, register.ErrBroken) {
 			t.Errorf("append %d: err = %v, want ErrBroken", i, err)
 		}
 	}
@@ -322,7 +322,7 @@ func TestAppendDoesNotRetryBrokenHeadMoved(t *testing.T) {
 	t.Parallel()
 	b := &breakMoved{Register: newMem()}
 	l := openLog(t, b, nil)
-	if _, err := l.Append(context.Background(), "s", 0, event("k", "")); !errors.Is(err, register.ErrBroken) {
+	if _, err := l.Append(context.Background(), "s", 0, event("test.k", "")); !errors.Is(err, register.ErrBroken) {
 		t.Errorf("err = %v, want ErrBroken", err)
 	}
 	if b.calls != 1 {
@@ -335,7 +335,7 @@ func TestTimesAreUTCMicroseconds(t *testing.T) {
 	rome, _ := time.LoadLocation("Europe/Rome")
 	now := time.Date(2026, 7, 1, 12, 0, 0, 123456789, rome)
 	l := openLog(t, newMem(), &register.Options{Now: func() time.Time { return now }})
-	e := mustAppend(t, l, "s", 0, event("k", ""))[0]
+	e := mustAppend(t, l, "s", 0, event("test.k", ""))[0]
 	if e.Time.Location() != time.UTC || !e.Time.Equal(now.Truncate(time.Microsecond)) {
 		t.Errorf("Time = %v", e.Time)
 	}

@@ -26,9 +26,9 @@ type Monitor struct {
 	view  view
 	after uint64 // every entry up to this sequence number has been read
 	facts []fact // in sequence order
-	// bad holds, by index in facts, the error of each bad fact: reported
-	// only by a summary that uses its Data, as Log.Summary does.
-	bad map[int]error
+	// bad holds, by index in facts, the description of each bad fact:
+	// listed only by a summary that uses its Data, as Log.Summary does.
+	bad map[int]UnreadableEntry
 }
 
 // Monitor returns a new, empty Monitor over l. It reads nothing until its
@@ -40,8 +40,8 @@ func (l *Log) Monitor() *Monitor {
 // Summary catches up with the entries appended since the previous call,
 // then computes the [Summary] of the entries with from <= Time < to. If the
 // catching up fails, the error is returned and the entries read so far are
-// kept for the next call. An entry whose Data cannot be read fails, as in
-// Log.Summary, only the summaries that use that Data.
+// kept for the next call. An entry whose Data cannot be read is listed, as
+// in Log.Summary, in the Unreadable of the summaries that use that Data.
 func (m *Monitor) Summary(ctx context.Context, from, to time.Time) (*Summary, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -49,13 +49,13 @@ func (m *Monitor) Summary(ctx context.Context, from, to time.Time) (*Summary, er
 		if err != nil {
 			return nil, err
 		}
-		f, ok, err := factOf(&m.view, m.in, &rec)
+		f, ok, bad := factOf(&m.view, m.in, &rec)
 		if ok {
 			if f.bad {
 				if m.bad == nil {
-					m.bad = make(map[int]error)
+					m.bad = make(map[int]UnreadableEntry)
 				}
-				m.bad[len(m.facts)] = err
+				m.bad[len(m.facts)] = bad
 			}
 			m.facts = append(m.facts, f)
 		}
@@ -71,7 +71,7 @@ func (m *Monitor) Summary(ctx context.Context, from, to time.Time) (*Summary, er
 	}
 	for i := range m.facts {
 		if f := &m.facts[i]; f.time >= lo && f.time < hi && z.add(f) && f.bad {
-			return nil, m.bad[i]
+			z.unreadable = append(z.unreadable, m.bad[i])
 		}
 	}
 	return z.result(), nil

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sostegno/sostegno/register"
+	"golang.org/x/text/language"
 )
 
 // randomHistory appends n streams of requests and incidents in random
@@ -136,47 +137,68 @@ func TestMonitorKeepsWhatItReadWhenAScanFails(t *testing.T) {
 	}
 }
 
-// Data that a summary does not use does not make it fail: the Data of a
-// request submitted again, or of an incident reported again, is not read,
-// and a Monitor is not stopped by an unreadable entry outside the period.
-// Data that it uses does, for Log.Summary and the Monitor alike.
-func TestSummaryFailsOnlyOnDataItUses(t *testing.T) {
+// Entries whose Data cannot be read (written by an older version or
+// another tool: the Log refuses them) never make a summary fail. One whose
+// Data the summary does not use (a request submitted again, an incident
+// reported again) is not even listed; one whose Data it uses is listed in
+// Unreadable, with its field, and still counted, for Log.Summary and the
+// Monitor alike.
+func TestSummaryListsUnreadable(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	c := newClock(epoch, time.Minute)
-	l := openLog(t, newMem(), &register.Options{Now: c.Now})
+	mem := newMem()
+	l := openLog(t, mem, &register.Options{Now: c.Now})
 	m := l.Monitor()
-	mustAppend(t, l, "request/1", 0,
-		event(register.KindRequestSubmitted, `{"appointment_at":"2026-03-10T10:00:00Z"}`),
-		event(register.KindRequestSubmitted, `{"appointment_at":"domani"}`))
-	mustAppend(t, l, "incident/1", 0,
-		event(register.KindIncidentReported, `{"incident_kind":"threat"}`),
-		event(register.KindIncidentReported, `{"incident_kind":7}`))
+	mustAppend(t, l, "request/1", 0, event(register.KindRequestSubmitted, `{"appointment_at":"2026-03-10T10:00:00Z"}`))
+	appendForeign(t, mem, c.Now(), foreign("request/1", register.KindRequestSubmitted, `{"appointment_at":"domani"}`))
+	mustAppend(t, l, "incident/1", 0, event(register.KindIncidentReported, `{"incident_kind":"threat"}`))
+	appendForeign(t, mem, c.Now(), foreign("incident/1", register.KindIncidentReported, `{"incident_kind":7}`))
 	march, april := epoch.AddDate(0, 0, -1), epoch.AddDate(0, 1, -1)
-	for name, summary := range map[string]func(from, to time.Time) (*register.Summary, error){
+	summaries := map[string]func(from, to time.Time) (*register.Summary, error){
 		"Log.Summary": func(from, to time.Time) (*register.Summary, error) { return l.Summary(ctx, from, to) },
 		"Monitor":     func(from, to time.Time) (*register.Summary, error) { return m.Summary(ctx, from, to) },
-	} {
+	}
+	for name, summary := range summaries {
 		s, err := summary(march, april)
 		if err != nil {
 			t.Fatalf("%s, unread Data that is not valid: %v", name, err)
 		}
-		if s.LeadTime.Count != 1 || len(s.Incidents) != 1 || s.Incidents[0].Kind != "threat" {
+		if s.LeadTime.Count != 1 || len(s.Incidents) != 1 || s.Incidents[0].Kind != "threat" || len(s.Unreadable) != 0 {
 			t.Errorf("%s: %+v", name, s)
 		}
 	}
 	c.Set(april.AddDate(0, 0, 3))
-	mustAppend(t, l, "request/2", 0, event(register.KindRequestSubmitted, `{"appointment_at":"domani"}`))
-	mustAppend(t, l, "request/1", 2, event(register.KindRequestCompleted, `{"outcome":["x"]}`))
-	for name, summary := range map[string]func(from, to time.Time) (*register.Summary, error){
-		"Log.Summary": func(from, to time.Time) (*register.Summary, error) { return l.Summary(ctx, from, to) },
-		"Monitor":     func(from, to time.Time) (*register.Summary, error) { return m.Summary(ctx, from, to) },
-	} {
-		if _, err := summary(march, april); err != nil {
-			t.Errorf("%s, March, with unreadable entries in April: %v", name, err)
+	bad := appendForeign(t, mem, c.Now(),
+		foreign("request/2", register.KindRequestSubmitted, `{"appointment_at":"domani"}`),
+		foreign("request/1", register.KindRequestCompleted, `{"outcome":["x"]}`),
+		foreign("incident/2", register.KindIncidentReported, `[1]`))
+	want := []register.UnreadableEntry{
+		{Seq: bad[0].Seq, Kind: register.KindRequestSubmitted, Field: register.DataAppointment},
+		{Seq: bad[1].Seq, Kind: register.KindRequestCompleted, Field: register.DataOutcome},
+		{Seq: bad[2].Seq, Kind: register.KindIncidentReported},
+	}
+	for name, summary := range summaries {
+		s, err := summary(march, april)
+		if err != nil || len(s.Unreadable) != 0 {
+			t.Errorf("%s, March, with unreadable entries in April: %v, unreadable %v", name, err, s.Unreadable)
 		}
-		if _, err := summary(april, april.AddDate(0, 1, 0)); !errors.Is(err, register.ErrInvalidEntry) {
-			t.Errorf("%s, April, whose entries it reads are unreadable: %v, want ErrInvalidEntry", name, err)
+		s, err = summary(april, april.AddDate(0, 1, 0))
+		if err != nil {
+			t.Fatalf("%s, April, whose entries it reads are unreadable: %v", name, err)
+		}
+		if !reflect.DeepEqual(s.Unreadable, want) {
+			t.Errorf("%s, April: Unreadable = %+v, want %+v", name, s.Unreadable, want)
+		}
+		if len(s.Requests) != 1 || s.Requests[0].Submitted != 1 || s.Requests[0].LeadTime.Count != 0 ||
+			len(s.Incidents) != 1 || s.Incidents[0].Count != 1 {
+			t.Errorf("%s, April: unreadable entries not counted without their value: %+v", name, s)
+		}
+		if got := s.Unreadable[0].Message(language.Italian); got != "Voce 5 (request.submitted): il campo appointment_at non è leggibile." {
+			t.Errorf("%s: Italian message %q", name, got)
+		}
+		if got := s.Unreadable[2].Message(language.English); got != "Entry 7 (incident.reported): field Data cannot be read." {
+			t.Errorf("%s: English message %q", name, got)
 		}
 	}
 }

@@ -21,7 +21,7 @@ type scanChunk struct {
 
 // errScanStopped is yielded if the scan stops without finishing and without
 // an error of its own, which only a cancelled context causes.
-var errScanStopped = errors.New("register: lettura interrotta")
+var errScanStopped = errors.New("register: scan stopped")
 
 // prefetch is the backend's Scan run in its own goroutine, a few chunks
 // ahead of the caller, so that reading (on one core) and the caller's work

@@ -21,7 +21,7 @@ type indexOnlyBackend struct {
 	filters   chan register.Filter
 }
 
-var errScan = errors.New("lettura simulata non riuscita")
+var errScan = errors.New("register_test: simulated scan failure")
 
 func (b *indexOnlyBackend) Scan(ctx context.Context, f register.Filter) iter.Seq2[register.Record, error] {
 	if b.filters != nil {

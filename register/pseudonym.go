@@ -23,6 +23,21 @@ type Pseudonym string
 // String returns the pseudonym as stored.
 func (p Pseudonym) String() string { return string(p) }
 
+// Valid reports whether p has the shape a [Pseudonymizer] produces: 64
+// lower-case hexadecimal digits. A codice fiscale, or any other identifier
+// in clear, is not valid.
+func (p Pseudonym) Valid() bool {
+	if len(p) != 2*sha256.Size {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
 // MinPseudonymKeySize is the smallest key [NewPseudonymizer] accepts.
 const MinPseudonymKeySize = 32
 
@@ -40,7 +55,7 @@ type Pseudonymizer struct {
 // linked.
 func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
 	if len(key) < MinPseudonymKeySize {
-		return nil, fmt.Errorf("%w: servono almeno %d byte", ErrInvalidKey, MinPseudonymKeySize)
+		return nil, fmt.Errorf("%w: at least %d bytes are required", ErrInvalidKey, MinPseudonymKeySize)
 	}
 	return &Pseudonymizer{key: append([]byte(nil), key...)}, nil
 }
@@ -52,7 +67,7 @@ func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
 // [ErrInvalidKey] on a Pseudonymizer not made by [NewPseudonymizer].
 func (p *Pseudonymizer) CodiceFiscale(cf string) (Pseudonym, error) {
 	if p == nil || len(p.key) < MinPseudonymKeySize {
-		return "", fmt.Errorf("%w: pseudonimizzatore senza chiave", ErrInvalidKey)
+		return "", fmt.Errorf("%w: pseudonymizer without a key", ErrInvalidKey)
 	}
 	n, err := NormalizeCodiceFiscale(cf)
 	if err != nil {

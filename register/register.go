@@ -13,6 +13,12 @@ import (
 // data; it only guarantees atomicity and the two compare-and-swap checks of
 // [Batch].
 //
+// Memory is never shared across the port. A record's Hash and Body passed
+// to Append belong to the caller again once Append returns: a backend that
+// keeps them copies them. A record yielded by Scan belongs to the caller,
+// who may change its Hash and Body: a backend never yields slices that
+// alias its own storage or another record.
+//
 // Implementations must be safe for concurrent use. Every method that can
 // block takes a context and must return promptly, with an error wrapping
 // ctx.Err(), once the context is done. After Close, every method returns an
@@ -44,9 +50,16 @@ type Register interface {
 	Append(ctx context.Context, b Batch) error
 
 	// Scan returns the records that match f in ascending sequence order.
-	// It streams: memory use does not grow with the number of records. The
+	// It streams: it yields the first record before it reads the rest,
+	// and memory use does not grow with the number of records. The
 	// iteration stops at the first error, which is yielded with a zero
 	// Record.
+	//
+	// Every stored row is returned: a row that cannot be a record (a
+	// sequence number or version below 1, or beyond what a uint64 holds)
+	// is reported with an error wrapping [ErrTampered], never skipped and
+	// never as a conversion error, so that [Log.Verify] sees every row
+	// that Version counts.
 	Scan(ctx context.Context, f Filter) iter.Seq2[Record, error]
 
 	// Close releases the backend's resources. Calling it twice is harmless.
@@ -117,8 +130,9 @@ type Filter struct {
 	// IndexOnly asks for the index columns only: a backend may then leave
 	// Hash and Body nil in every record whose Kind is not in BodyKinds,
 	// which spares it reading bodies the caller does not need ([Log.Summary]
-	// uses it). It is a hint: a backend may ignore it and return every
-	// record whole.
+	// uses it). It is a hint between the Log and its backend: a backend may
+	// ignore it and return every record whole, and [Log.Scan] ignores it,
+	// always returning whole entries.
 	IndexOnly bool
 	// BodyKinds lists the kinds whose records keep Hash and Body even with
 	// IndexOnly.
@@ -130,13 +144,13 @@ type Filter struct {
 var (
 	// ErrVersionConflict means a stream's version was not the one expected:
 	// another writer appended to the same request or incident first.
-	ErrVersionConflict = errors.New("register: versione dello stream non corrispondente")
+	ErrVersionConflict = errors.New("register: stream version mismatch")
 	// ErrHeadMoved means the register's head changed since it was read;
 	// the portable Log retries on it, so callers of Log never see it.
-	ErrHeadMoved = errors.New("register: la testa del registro è cambiata")
+	ErrHeadMoved = errors.New("register: register head moved")
 	// ErrClosed means the register was closed.
-	ErrClosed = errors.New("register: registro chiuso")
+	ErrClosed = errors.New("register: register closed")
 	// ErrBroken means a commit may or may not have happened; the register
 	// refuses further appends until it is reopened.
-	ErrBroken = errors.New("register: esito della scrittura incerto, registro da riaprire")
+	ErrBroken = errors.New("register: append outcome unknown, reopen the register")
 )

@@ -70,10 +70,10 @@ func NewKeyring(id string, key []byte) (*Keyring, error) {
 // by an erased key); key must be [KeySize] bytes.
 func (k *Keyring) Add(id string, key []byte) error {
 	if id == "" || len(id) > 255 || !utf8.ValidString(id) {
-		return fmt.Errorf("%w: identificativo della chiave", ErrInvalidKey)
+		return fmt.Errorf("%w: key id", ErrInvalidKey)
 	}
 	if len(key) != KeySize {
-		return fmt.Errorf("%w: servono %d byte", ErrInvalidKey, KeySize)
+		return fmt.Errorf("%w: %d bytes are required", ErrInvalidKey, KeySize)
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
@@ -86,7 +86,7 @@ func (k *Keyring) Add(id string, key []byte) error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if _, ok := k.keys[id]; ok || k.erased[id] {
-		return fmt.Errorf("%w: identificativo già usato", ErrInvalidKey)
+		return fmt.Errorf("%w: key id already in use", ErrInvalidKey)
 	}
 	if k.keys == nil {
 		k.keys = make(map[string]cipher.AEAD)
@@ -155,7 +155,7 @@ func (k *Keyring) Seal(plaintext, aad []byte) ([]byte, error) {
 	aead := k.keys[id]
 	k.mu.RUnlock()
 	if aead == nil {
-		return nil, fmt.Errorf("%w: nessuna chiave corrente", ErrInvalidKey)
+		return nil, fmt.Errorf("%w: no current key", ErrInvalidKey)
 	}
 	out := make([]byte, 0, 1+binary.MaxVarintLen64+len(id)+aead.NonceSize()+len(plaintext)+aead.Overhead())
 	out = append(out, sealFormat)
@@ -185,7 +185,7 @@ func (k *Keyring) Open(sealed, aad []byte) ([]byte, error) {
 	case aead == nil:
 		return nil, ErrUnknownKey
 	case len(rest) < aead.NonceSize()+aead.Overhead():
-		return nil, fmt.Errorf("%w: dati troncati", ErrUnsealable)
+		return nil, fmt.Errorf("%w: data truncated", ErrUnsealable)
 	}
 	nonce, ct := rest[:aead.NonceSize()], rest[aead.NonceSize():]
 	pt, err := aead.Open(nil, nonce, ct, sealAAD(aad, id))
@@ -200,12 +200,12 @@ func (k *Keyring) Open(sealed, aad []byte) ([]byte, error) {
 // entries a key covers before erasing it.
 func SealedKeyID(sealed []byte) (id string, rest []byte, err error) {
 	if len(sealed) == 0 || sealed[0] != sealFormat {
-		return "", nil, fmt.Errorf("%w: formato non riconosciuto", ErrUnsealable)
+		return "", nil, fmt.Errorf("%w: unknown format", ErrUnsealable)
 	}
 	r := reader{b: sealed[1:]}
 	b := r.text()
 	if r.err {
-		return "", nil, fmt.Errorf("%w: formato non riconosciuto", ErrUnsealable)
+		return "", nil, fmt.Errorf("%w: unknown format", ErrUnsealable)
 	}
 	return string(b), r.b, nil
 }

@@ -3,10 +3,11 @@ package register
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"math"
 	"slices"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // Summary is the monitoring the guideline asks of the register, over a
@@ -34,6 +35,34 @@ type Summary struct {
 	// Steps has one row per emergency step, in the guideline's order: the
 	// time from the report to the first entry of that step.
 	Steps []StepRow
+	// Unreadable lists, in sequence order, the entries whose Data the
+	// summary needed but could not read (written by an older version or
+	// another tool): each is still counted, without the value it lacks
+	// (a request without lead time, an outcome or incident kind "").
+	Unreadable []UnreadableEntry
+}
+
+// UnreadableEntry is an entry whose Data a [Summary] needed but could not
+// read. It names the entry and the field, never the value.
+type UnreadableEntry struct {
+	// Seq is the entry's sequence number.
+	Seq uint64
+	// Kind is the entry's kind.
+	Kind string
+	// Field is the Data field that could not be read, such as
+	// [DataAppointment]; empty when the entry's body or its Data as a
+	// whole could not be decoded.
+	Field string
+}
+
+// Message describes the entry as a person reads it, in the language of
+// tag: English for an English tag, Italian otherwise.
+func (u UnreadableEntry) Message(tag language.Tag) string {
+	field := u.Field
+	if field == "" {
+		field = "Data"
+	}
+	return render(tag, keyUnreadable, u.Seq, u.Kind, field)
 }
 
 // RequestRow counts the preventive requests of one territory submitted in
@@ -131,8 +160,8 @@ type fact struct {
 	kind      uint8         // index in summaryKinds
 	hasLead   bool
 	// bad means that the Data the summary reads could not be decoded: the
-	// error is kept apart, and reported only if the summary uses that Data
-	// (see [summarizer.add]), as Summary always did.
+	// entry is kept apart, and listed only if the summary uses that Data
+	// (see [summarizer.add]).
 	bad bool
 }
 
@@ -159,11 +188,11 @@ func (in *interner) id(s string) uint32 {
 // factOf extracts the fact of rec, decoding the Data it needs; ok is false
 // for a kind the summary does not read (a backend should not have returned
 // it). If that Data cannot be decoded, the fact is still returned, marked
-// bad, with the error.
-func factOf(v *view, in *interner, rec *Record) (f fact, ok bool, err error) {
+// bad, with the entry's description.
+func factOf(v *view, in *interner, rec *Record) (f fact, ok bool, bad UnreadableEntry) {
 	kind := slices.Index(summaryKinds, rec.Kind)
 	if kind < 0 {
-		return fact{}, false, nil
+		return fact{}, false, UnreadableEntry{}
 	}
 	f = fact{
 		time:      rec.Time.UnixMicro(),
@@ -171,28 +200,34 @@ func factOf(v *view, in *interner, rec *Record) (f fact, ok bool, err error) {
 		territory: in.id(rec.Territory),
 		kind:      uint8(kind),
 	}
+	var field string
 	switch rec.Kind {
 	case KindRequestSubmitted:
-		var raw []byte
-		if raw, err = summaryField(v, rec, DataAppointment); err == nil && raw != nil {
+		raw, readable := summaryField(v, rec, DataAppointment)
+		if readable && raw != nil {
 			if at, ok := jsonTime(raw); ok {
 				f.lead, f.hasLead = at.Sub(rec.Time), true
 			} else {
-				err = summaryDataError(rec)
+				readable, field = false, DataAppointment
 			}
 		}
+		f.bad = !readable
 	case KindRequestCompleted, KindIncidentReported:
-		name := DataOutcome
+		field = DataOutcome
 		if rec.Kind == KindIncidentReported {
-			name = DataIncidentKind
+			field = DataIncidentKind
 		}
-		var text string
-		if text, err = summaryString(v, rec, name); err == nil {
-			f.text = in.id(text)
+		text, readable, whole := summaryString(v, rec, field)
+		if whole {
+			field = ""
 		}
+		f.text = in.id(text)
+		f.bad = !readable
 	}
-	f.bad = err != nil
-	return f, true, err
+	if f.bad {
+		bad = UnreadableEntry{Seq: rec.Seq, Kind: rec.Kind, Field: field}
+	}
+	return f, true, bad
 }
 
 // summarizer folds facts, in sequence order, into a Summary.
@@ -206,6 +241,8 @@ type summarizer struct {
 	open      map[uint32]incidentState
 	steps     [][]time.Duration
 	allLead   []time.Duration
+	// unreadable collects the bad facts whose Data the summary used.
+	unreadable []UnreadableEntry
 
 	// Entries come in time order, so the month of the previous one is
 	// usually the month of the next: remember its bounds.
@@ -249,7 +286,7 @@ func (z *summarizer) rowOf(f *fact) *requestAcc {
 }
 
 // add folds f into the summary. It reports whether it used f's Data: if f
-// is bad, the summary is then an error.
+// is bad, the summary then lists the entry as unreadable.
 func (z *summarizer) add(f *fact) (usedData bool) {
 	switch summaryKinds[f.kind] {
 	case KindRequestSubmitted:
@@ -324,6 +361,7 @@ func subMicros(a, b int64) time.Duration {
 
 func (z *summarizer) result() *Summary {
 	s := z.s
+	s.Unreadable = z.unreadable
 	for _, a := range z.months {
 		a.row.LeadTime = durationsOf(a.lead)
 		s.Requests = append(s.Requests, a.row)
@@ -368,48 +406,50 @@ func (l *Log) Summary(ctx context.Context, from, to time.Time) (*Summary, error)
 		if err != nil {
 			return nil, err
 		}
-		f, ok, err := factOf(&v, in, &rec)
+		f, ok, bad := factOf(&v, in, &rec)
 		if ok && z.add(&f) && f.bad {
-			return nil, err
+			z.unreadable = append(z.unreadable, bad)
 		}
 	}
 	return z.result(), nil
 }
 
 // summaryField returns the raw JSON value of one Data field of rec, nil
-// when absent (or null).
-func summaryField(v *view, rec *Record, name string) ([]byte, error) {
+// when absent (or null); readable is false when the body, or its Data as a
+// whole, cannot be decoded.
+func summaryField(v *view, rec *Record, name string) (raw []byte, readable bool) {
 	if err := v.parse(rec.Body); err != nil {
-		return nil, fmt.Errorf("voce %d: %w", rec.Seq, err)
+		return nil, false
 	}
 	if len(v.data) == 0 {
-		return nil, nil
+		return nil, true
 	}
 	raw, ok, err := jsonField(v.data, name)
 	if err != nil {
-		return nil, summaryDataError(rec)
+		return nil, false
 	}
 	if !ok || string(raw) == "null" {
-		return nil, nil
+		return nil, true
 	}
-	return raw, nil
+	return raw, true
 }
 
-// summaryString returns a string Data field of rec, "" when absent.
-func summaryString(v *view, rec *Record, name string) (string, error) {
-	raw, err := summaryField(v, rec, name)
-	if raw == nil || err != nil {
-		return "", err
+// summaryString returns a string Data field of rec, "" when absent;
+// readable is false when it cannot be read, whole true when that is
+// because the body or Data as a whole cannot be decoded.
+func summaryString(v *view, rec *Record, name string) (s string, readable, whole bool) {
+	raw, readable := summaryField(v, rec, name)
+	if !readable {
+		return "", false, true
+	}
+	if raw == nil {
+		return "", true, false
 	}
 	s, ok := jsonString(raw)
 	if !ok {
-		return "", summaryDataError(rec)
+		return "", false, false
 	}
-	return s, nil
-}
-
-func summaryDataError(rec *Record) error {
-	return fmt.Errorf("register: voce %d: dati non leggibili per il riepilogo: %w", rec.Seq, ErrInvalidEntry)
+	return s, true, false
 }
 
 // durationsOf sorts ds and describes them.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"slices"
@@ -12,8 +13,11 @@ import (
 
 // Verify walks the whole register and returns nil if every entry is as it
 // was written, or a [*VerifyError] (matching [ErrTampered]) for the first
-// entry whose content, order or presence changed. A backend failure is
-// returned as it is, not as tampering.
+// entry whose content, order or presence changed. It reads every row the
+// backend holds: a row that no entry can be (a backend reports it with an
+// error wrapping [ErrTampered], see [Register]) is reported as
+// [ReasonUnaccounted]. Any other backend failure is returned as it is, not
+// as tampering.
 //
 // For every stored record it checks that the stored hash is the SHA-256 of
 // the body, that the body is a canonical encoding, that sequence numbers
@@ -41,7 +45,7 @@ func (l *Log) Verify(ctx context.Context, checkpoints ...Checkpoint) error {
 			return err
 		}
 		if l.origin != "" && c.Origin != l.origin {
-			return fmt.Errorf("%w: origine diversa da quella del registro", ErrInvalidCheckpoint)
+			return fmt.Errorf("%w: origin differs from the register's", ErrInvalidCheckpoint)
 		}
 	}
 	slices.SortFunc(cps, func(a, b Checkpoint) int { return compareUint(a.Size, b.Size) })
@@ -109,6 +113,12 @@ func (l *Log) Verify(ctx context.Context, checkpoints ...Checkpoint) error {
 		return err
 	}
 	if scanErr != nil {
+		var ve *VerifyError
+		if errors.Is(scanErr, ErrTampered) && !errors.As(scanErr, &ve) {
+			// The backend holds a row it cannot even return as a record:
+			// the chain does not account for it.
+			return &VerifyError{Seq: c.expect, Reason: ReasonUnaccounted, cause: scanErr}
+		}
 		return scanErr
 	}
 	return c.finish()
@@ -241,7 +251,7 @@ func indexMismatch(rec *Record, v *view) string {
 		return "Kind"
 	case rec.Territory != string(v.territory):
 		return "Territory"
-	case rec.Time.UnixMicro() != v.micros || rec.Time.Nanosecond()%1000 != 0:
+	case !TimeInRange(rec.Time) || rec.Time.UnixMicro() != v.micros || rec.Time.Nanosecond()%1000 != 0:
 		return "Time"
 	}
 	return ""

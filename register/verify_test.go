@@ -15,6 +15,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/sostegno/sostegno/register"
+	"golang.org/x/text/language"
 )
 
 // filled returns a Log over an editable backend with 6 entries in 3
@@ -143,9 +144,16 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			if ve.Seq != tc.seq || ve.Reason != tc.reason || ve.Field != tc.field {
 				t.Errorf("VerifyError = {%d %v %q}, want {%d %v %q}", ve.Seq, ve.Reason, ve.Field, tc.seq, tc.reason, tc.field)
 			}
-			if !strings.Contains(err.Error(), "alterato") {
-				t.Errorf("message %q is not the Italian one", err)
+			if !strings.HasPrefix(err.Error(), "register: tampered at entry ") {
+				t.Errorf("error %q is not the English one with the package prefix", err)
 			}
+			if msg := ve.Message(language.Italian); !strings.Contains(msg, "Registro alterato alla voce") {
+				t.Errorf("message %q is not the Italian one", msg)
+			}
+			if msg := ve.Message(language.English); !strings.Contains(msg, "Register tampered with at entry") {
+				t.Errorf("message %q is not the English one", msg)
+			}
+			assertNoLeak(t, ve.Message(language.Italian))
 			assertNoLeak(t, err.Error())
 		})
 	}

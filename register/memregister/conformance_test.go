@@ -16,7 +16,7 @@ func TestConformance(t *testing.T) {
 	registertest.Run(t, func(_ context.Context, t *testing.T) (registertest.Instance, error) {
 		r := New()
 		t.Cleanup(func() { _ = r.Close() })
-		return registertest.Instance{Register: r, Tamper: tamperer{r}}, nil
+		return registertest.Instance{Register: r, Tamper: tamperer{r}, Reads: r.reads.Load}, nil
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"iter"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/sostegno/sostegno/register"
 )
@@ -23,6 +24,7 @@ type Register struct {
 	records  []register.Record // in sequence order
 	versions map[string]uint64 // stream -> number of records
 	closed   bool
+	reads    atomic.Uint64 // records taken by Scan, for the conformance suite
 }
 
 // New returns an empty in-memory register.
@@ -73,7 +75,7 @@ func (r *Register) Append(ctx context.Context, b register.Batch) error {
 	}
 	for stream, want := range b.Versions {
 		if got := r.versions[stream]; got != want {
-			return fmt.Errorf("%w: stream alla versione %d, attesa %d", register.ErrVersionConflict, got, want)
+			return fmt.Errorf("memregister: stream at version %d, expected %d: %w", got, want, register.ErrVersionConflict)
 		}
 	}
 	var head register.Head
@@ -102,8 +104,8 @@ func (r *Register) Append(ctx context.Context, b register.Batch) error {
 
 // Scan yields the records matching f in order. It does not hold the lock
 // while yielding, so the loop body may call the register; records appended
-// during the scan may or may not be seen. The yielded records share memory
-// with the register and must not be modified.
+// during the scan may or may not be seen. The yielded records are copies,
+// which the caller may change.
 func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[register.Record, error] {
 	return func(yield func(register.Record, error) bool) {
 		n := 0
@@ -118,6 +120,7 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 			ok := i < len(r.records)
 			if ok {
 				rec = r.records[i]
+				r.reads.Add(1)
 			}
 			r.mu.RUnlock()
 			if closed {
@@ -130,6 +133,8 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 			if !match(&rec, &f) {
 				continue
 			}
+			// The caller owns what it is given: never the stored slices.
+			rec.Hash, rec.Body = bytes.Clone(rec.Hash), bytes.Clone(rec.Body)
 			if !yield(rec, nil) {
 				return
 			}

@@ -39,7 +39,7 @@ func newConformanceRegister(copyMin int) registertest.NewRegister {
 			pgregister.SetCopyMin(r, copyMin)
 		}
 		t.Cleanup(func() { _ = r.Close() })
-		return registertest.Instance{Register: r, Tamper: tamperer{pool, table(schema, "records")}}, nil
+		return registertest.Instance{Register: r, Tamper: tamperer{pool, table(schema, "records")}, Reads: func() uint64 { return pgregister.Reads(r) }}, nil
 	}
 }
 

@@ -56,6 +56,7 @@ type Register struct {
 	records pgx.Identifier // the records table, for COPY
 	copyMin int            // batches of at least this many records use COPY
 	closed  atomic.Bool
+	reads   atomic.Uint64 // records read by Scan, for the conformance suite
 	broken  atomic.Bool
 }
 
@@ -78,14 +79,14 @@ type queries struct {
 // The pool stays the caller's: Close does not close it.
 func Open(ctx context.Context, pool *pgxpool.Pool, opts *Options) (*Register, error) {
 	if pool == nil {
-		return nil, errors.New("pgregister: il pool di connessioni è nullo")
+		return nil, errors.New("pgregister: nil connection pool")
 	}
 	schema := DefaultSchema
 	if opts != nil && opts.Schema != "" {
 		schema = opts.Schema
 	}
 	if len(schema) > 63 || strings.ContainsRune(schema, 0) {
-		return nil, errors.New("pgregister: il nome dello schema non è valido")
+		return nil, errors.New("pgregister: invalid schema name")
 	}
 	if err := migrate(ctx, pool, schema); err != nil {
 		return nil, err
@@ -106,11 +107,11 @@ func Connect(ctx context.Context, connString string, opts *Options) (*Register, 
 	cfg, err := pgxpool.ParseConfig(connString)
 	if err != nil {
 		// The parse error may repeat the connection string, password included.
-		return nil, errors.New("pgregister: la stringa di connessione non è valida")
+		return nil, errors.New("pgregister: invalid connection string")
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("pgregister: impossibile creare il pool di connessioni: %w", err)
+		return nil, fmt.Errorf("pgregister: creating the connection pool: %w", err)
 	}
 	r, err := Open(ctx, pool, opts)
 	if err != nil {
@@ -127,11 +128,11 @@ func newQueries(schema string) queries {
 		head:    expand("SELECT seq, hash FROM {schema}.records ORDER BY seq DESC LIMIT 1", schema),
 		version: expand("SELECT coalesce(max(version), 0) FROM {schema}.records WHERE stream = $1", schema),
 		append:  expand("SELECT {schema}.append_batch($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)", schema),
-		scan:    expand("SELECT seq, stream, version, kind, territory, time, hash, body FROM {schema}.records WHERE seq > $1", schema),
+		scan:    expand("SELECT seq, stream, version, kind, territory, time, hash, body FROM {schema}.records WHERE seq >= $1", schema),
 		// Filter.IndexOnly: hash and body only for the kinds in $3.
 		scanIndexOnly: expand("SELECT seq, stream, version, kind, territory, time, "+
 			"CASE WHEN kind = ANY($3) THEN hash END, CASE WHEN kind = ANY($3) THEN body END "+
-			"FROM {schema}.records WHERE seq > $1", schema),
+			"FROM {schema}.records WHERE seq >= $1", schema),
 	}
 }
 
@@ -142,7 +143,7 @@ func (r *Register) check(ctx context.Context) error {
 		return fmt.Errorf("pgregister: %w", register.ErrClosed)
 	}
 	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("pgregister: operazione annullata: %w", err)
+		return fmt.Errorf("pgregister: cancelled: %w", err)
 	}
 	return nil
 }
@@ -170,7 +171,7 @@ func (r *Register) Head(ctx context.Context) (register.Head, error) {
 		return register.Head{}, nil
 	}
 	if err != nil {
-		return register.Head{}, r.failed("lettura della testa del registro non riuscita", err)
+		return register.Head{}, r.failed("reading the head", err)
 	}
 	if len(hash) == 0 {
 		hash = nil
@@ -185,7 +186,7 @@ func (r *Register) Version(ctx context.Context, stream string) (uint64, error) {
 	}
 	var v int64
 	if err := r.pool.QueryRow(ctx, r.q.version, stream).Scan(&v); err != nil {
-		return 0, r.failed("lettura della versione dello stream non riuscita", err)
+		return 0, r.failed("reading the stream version", err)
 	}
 	return uint64(v), nil
 }
@@ -221,7 +222,7 @@ func (r *Register) Append(ctx context.Context, b register.Batch) error {
 	}
 	conn, err := r.pool.Acquire(ctx)
 	if err != nil {
-		return r.failed("impossibile ottenere una connessione", err)
+		return r.failed("acquiring a connection", err)
 	}
 	defer conn.Release()
 	if malformed == nil && len(b.Records) >= r.copyMin {
@@ -323,13 +324,13 @@ func (r *Register) guard(ctx context.Context, conn *pgxpool.Conn, step func(cont
 func batchArgs(b register.Batch) (args []any, malformed, err error) {
 	n := len(b.Records)
 	if b.Head.Seq > math.MaxInt64-uint64(n) {
-		return nil, nil, errors.New("pgregister: numero di sequenza fuori dall'intervallo supportato")
+		return nil, nil, errors.New("pgregister: sequence number out of the supported range")
 	}
 	streams := make([]string, 0, len(b.Versions))
 	versions := make([]int64, 0, len(b.Versions))
 	for s, v := range b.Versions {
 		if v > math.MaxInt64-uint64(n) {
-			return nil, nil, errors.New("pgregister: versione dello stream fuori dall'intervallo supportato")
+			return nil, nil, errors.New("pgregister: stream version out of the supported range")
 		}
 		streams = append(streams, s)
 		versions = append(versions, int64(v))
@@ -387,19 +388,19 @@ func (r *Register) appendError(ctx context.Context, err error, mayCommit bool) e
 				return fmt.Errorf("pgregister: %w", register.ErrHeadMoved)
 			}
 			if ctxErr := ctx.Err(); ctxErr != nil && pgErr.Code == "57014" { // query_canceled
-				return fmt.Errorf("pgregister: scrittura annullata, nulla è stato scritto: %w", ctxErr)
+				return fmt.Errorf("pgregister: append cancelled, nothing written: %w", ctxErr)
 			}
-			return r.failed("scrittura rifiutata dal database, nulla è stato scritto", err)
+			return r.failed("append refused by the database, nothing written", err)
 		}
 	}
 	switch {
 	case errors.Is(err, pgx.ErrTxCommitRollback):
-		return r.failed("la transazione era già annullata, nulla è stato scritto", err)
+		return r.failed("transaction already aborted, nothing written", err)
 	case !mayCommit:
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return fmt.Errorf("pgregister: scrittura annullata, nulla è stato scritto: %w: %w", ctxErr, err)
+			return fmt.Errorf("pgregister: append cancelled, nothing written: %w: %w", ctxErr, err)
 		}
-		return r.failed("scrittura non riuscita, nulla è stato scritto", err)
+		return r.failed("append failed, nothing written", err)
 	}
 	// pgconn.SafeToRetry is no proof that a committing step was not sent:
 	// pgconn also reports a connection closed while it awaited the reply
@@ -430,7 +431,15 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 		}
 		query, base := r.scanQuery(f)
 		remaining := f.Limit // meaningful only when f.Limit > 0
-		next := r.fetch(ctx, query, base, int64(f.AfterSeq), f.Limit, remaining)
+		// The first page starts from the lowest bigint when no AfterSeq
+		// is given, so that a row with a sequence number below 1 (which
+		// the schema's checks forbid, unless they were dropped) is read
+		// and reported, never skipped.
+		from := int64(math.MinInt64)
+		if f.AfterSeq > 0 {
+			from = int64(f.AfterSeq) + 1
+		}
+		next := r.fetch(ctx, query, base, from, f.Limit, remaining)
 		for {
 			p := <-next
 			if p.err != nil {
@@ -438,9 +447,10 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 				return
 			}
 			remaining -= len(p.records)
-			more := len(p.records) == p.limit && (f.Limit <= 0 || remaining > 0)
+			more := len(p.records) == p.limit && (f.Limit <= 0 || remaining > 0) &&
+				p.records[len(p.records)-1].Seq < math.MaxInt64
 			if more {
-				next = r.fetch(ctx, query, base, int64(p.records[len(p.records)-1].Seq), f.Limit, remaining)
+				next = r.fetch(ctx, query, base, int64(p.records[len(p.records)-1].Seq)+1, f.Limit, remaining)
 			}
 			for _, rec := range p.records {
 				if err := r.check(ctx); err != nil {
@@ -465,17 +475,17 @@ type page struct {
 	err     error
 }
 
-// fetch reads, in its own goroutine, the page of records after seq after:
+// fetch reads, in its own goroutine, the page of records from seq from on:
 // scanPage of them, or fewer when limit (the Filter's) is positive and
 // only remaining are still wanted. base holds the query's arguments, the
 // first two of which fetch sets.
-func (r *Register) fetch(ctx context.Context, query string, base []any, after int64, limit, remaining int) <-chan page {
+func (r *Register) fetch(ctx context.Context, query string, base []any, from int64, limit, remaining int) <-chan page {
 	size := scanPage
 	if limit > 0 && remaining < size {
 		size = remaining
 	}
 	args := slices.Clone(base)
-	args[0], args[1] = after, size
+	args[0], args[1] = from, size
 	ch := make(chan page, 1)
 	go func() {
 		records, err := r.readPage(ctx, query, args, make([]register.Record, 0, size))
@@ -546,7 +556,7 @@ var firstTime, lastTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(10
 func (r *Register) readPage(ctx context.Context, query string, args []any, page []register.Record) ([]register.Record, error) {
 	rows, err := r.pool.Query(ctx, query, args...)
 	if err != nil {
-		return nil, r.failed("lettura dei record non riuscita", err)
+		return nil, r.failed("reading records", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -555,13 +565,20 @@ func (r *Register) readPage(ctx context.Context, query string, args []any, page 
 			seq, version int64
 		)
 		if err := rows.Scan(&seq, &rec.Stream, &version, &rec.Kind, &rec.Territory, &rec.Time, &rec.Hash, &rec.Body); err != nil {
-			return nil, r.failed("lettura dei record non riuscita", err)
+			return nil, r.failed("reading records", err)
+		}
+		if seq < 1 || version < 1 {
+			// No entry has such a row (the schema's checks were dropped):
+			// it was added behind the register's back, and Verify reports
+			// it as tampering.
+			return nil, fmt.Errorf("pgregister: stored row with sequence number %d and version %d: %w", seq, version, register.ErrTampered)
 		}
 		rec.Seq, rec.Version, rec.Time = uint64(seq), uint64(version), rec.Time.UTC()
+		r.reads.Add(1)
 		page = append(page, rec)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, r.failed("lettura dei record non riuscita", err)
+		return nil, r.failed("reading records", err)
 	}
 	return page, nil
 }

@@ -15,7 +15,7 @@ import (
 // ErrSchemaTooNew means the database holds a register written by a newer
 // version of this package: its schema version is higher than any migration
 // this package knows, so Open refuses to touch it.
-var ErrSchemaTooNew = errors.New("pgregister: lo schema del registro è di una versione più recente di quella supportata")
+var ErrSchemaTooNew = errors.New("pgregister: schema version newer than supported")
 
 // SQL state codes raised by the append function of migration 1. They lie in
 // a class that PostgreSQL does not use, so they cannot be confused with the
@@ -144,7 +144,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) (err error)
 	quoted := pgx.Identifier{schema}.Sanitize()
 	tx, err := pool.Begin(ctx)
 	if err != nil {
-		return fmt.Errorf("pgregister: impossibile avviare la migrazione dello schema: %w", err)
+		return fmt.Errorf("pgregister: starting the schema migration: %w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -152,50 +152,50 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) (err error)
 		}
 	}()
 	if _, err = tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", lockKey("migrate", schema)); err != nil {
-		return fmt.Errorf("pgregister: impossibile ottenere il blocco per la migrazione: %w", err)
+		return fmt.Errorf("pgregister: taking the migration lock: %w", err)
 	}
 	var exists bool
 	if err = tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = $1)", schema).Scan(&exists); err != nil {
-		return fmt.Errorf("pgregister: impossibile leggere lo schema: %w", err)
+		return fmt.Errorf("pgregister: reading the schema: %w", err)
 	}
 	if !exists {
 		if _, err = tx.Exec(ctx, "CREATE SCHEMA "+quoted); err != nil {
-			return fmt.Errorf("pgregister: impossibile creare lo schema: %w", err)
+			return fmt.Errorf("pgregister: creating the schema: %w", err)
 		}
 	}
 	// Look before creating, so that a role without CREATE privileges can
 	// open a register that is already up to date.
 	var versioned bool
 	if err = tx.QueryRow(ctx, "SELECT to_regclass($1) IS NOT NULL", quoted+".schema_version").Scan(&versioned); err != nil {
-		return fmt.Errorf("pgregister: impossibile leggere la tabella delle versioni: %w", err)
+		return fmt.Errorf("pgregister: reading the versions table: %w", err)
 	}
 	if !versioned {
 		if _, err = tx.Exec(ctx, expand(`CREATE TABLE {schema}.schema_version (
 	version    integer     PRIMARY KEY,
 	applied_at timestamptz NOT NULL DEFAULT now()
 )`, quoted)); err != nil {
-			return fmt.Errorf("pgregister: impossibile creare la tabella delle versioni: %w", err)
+			return fmt.Errorf("pgregister: creating the versions table: %w", err)
 		}
 	}
 	var current int
 	if err = tx.QueryRow(ctx, expand("SELECT coalesce(max(version), 0) FROM {schema}.schema_version", quoted)).Scan(&current); err != nil {
-		return fmt.Errorf("pgregister: impossibile leggere la versione dello schema: %w", err)
+		return fmt.Errorf("pgregister: reading the schema version: %w", err)
 	}
 	if current > len(migrations) {
-		err = fmt.Errorf("%w (versione %d, supportata fino alla %d)", ErrSchemaTooNew, current, len(migrations))
+		err = fmt.Errorf("%w (version %d, supported up to %d)", ErrSchemaTooNew, current, len(migrations))
 		return err
 	}
 	for v := current; v < len(migrations); v++ {
 		sql := strings.ReplaceAll(migrations[v], "{appendlock}", strconv.FormatInt(lockKey("append", schema), 10))
 		if _, err = tx.Exec(ctx, expand(sql, quoted)); err != nil {
-			return fmt.Errorf("pgregister: migrazione alla versione %d non riuscita: %w", v+1, err)
+			return fmt.Errorf("pgregister: migration to version %d: %w", v+1, err)
 		}
 		if _, err = tx.Exec(ctx, expand("INSERT INTO {schema}.schema_version (version) VALUES ($1)", quoted), v+1); err != nil {
-			return fmt.Errorf("pgregister: impossibile registrare la versione %d dello schema: %w", v+1, err)
+			return fmt.Errorf("pgregister: recording schema version %d: %w", v+1, err)
 		}
 	}
 	if err = tx.Commit(ctx); err != nil {
-		return fmt.Errorf("pgregister: impossibile confermare la migrazione dello schema: %w", err)
+		return fmt.Errorf("pgregister: committing the schema migration: %w", err)
 	}
 	return nil
 }

@@ -42,7 +42,7 @@ func CheckIndexOnlyHonoured(ctx context.Context, reg register.Register) error {
 			n++
 			want := rec.Kind != register.KindRequestAccepted && len(f.BodyKinds) > 0
 			if (len(rec.Body) > 0) != want || (len(rec.Hash) > 0) != want {
-				errs = append(errs, fmt.Errorf("BodyKinds %v: seq %d (%s): corpo di %d byte, hash di %d byte", f.BodyKinds, rec.Seq, rec.Kind, len(rec.Body), len(rec.Hash)))
+				errs = append(errs, fmt.Errorf("BodyKinds %v: seq %d (%s): body of %d bytes, hash of %d bytes", f.BodyKinds, rec.Seq, rec.Kind, len(rec.Body), len(rec.Hash)))
 			}
 		}
 		if n != 3 {

@@ -10,10 +10,10 @@ import (
 
 func lifecycleCases() []testCase {
 	return []testCase{
-		{"ContextDone", "Head, Version, Append e Scan chiamati con un contesto già annullato falliscono con un errore che avvolge context.Canceled, e Append non memorizza nulla.", testContextDone},
-		{"ContextDoneDuringScan", "Se il contesto di uno Scan viene annullato durante l'iterazione, lo Scan non restituisce altri record ma un errore che avvolge context.Canceled.", testContextDoneDuringScan},
-		{"Closed", "Dopo Close, Head, Version, Append e Scan falliscono con un errore che avvolge ErrClosed.", testClosed},
-		{"CloseTwice", "Chiudere due volte non causa panic; il secondo Close restituisce nil o un errore che avvolge ErrClosed.", testCloseTwice},
+		{"ContextDone", "Head, Version, Append and Scan called with a context already cancelled fail with an error wrapping context.Canceled, and Append stores nothing.", testContextDone},
+		{"ContextDoneDuringScan", "If the context of a Scan is cancelled during the iteration, the Scan yields no more records but an error wrapping context.Canceled.", testContextDoneDuringScan},
+		{"Closed", "After Close, Head, Version, Append and Scan fail with an error wrapping ErrClosed.", testClosed},
+		{"CloseTwice", "Closing twice does not panic; the second Close returns nil or an error wrapping ErrClosed.", testCloseTwice},
 	}
 }
 
@@ -24,14 +24,14 @@ func allMethods(ctx context.Context, reg register.Register, b register.Batch) ma
 	_, errs["Head"] = reg.Head(ctx)
 	_, errs["Version"] = reg.Version(ctx, "richiesta-1")
 	errs["Append"] = reg.Append(ctx, b)
-	errs["Scan"] = errors.New("reg.Scan non ha restituito nessun errore")
+	errs["Scan"] = errors.New("reg.Scan returned no error")
 	n := 0
 	for rec, err := range reg.Scan(ctx, register.Filter{}) {
 		n++
 		if err != nil {
 			errs["Scan"] = err
 			if rec.Seq != 0 || rec.Body != nil {
-				errs["Scan"] = fmt.Errorf("reg.Scan ha restituito l'errore %w con un record non zero", err)
+				errs["Scan"] = fmt.Errorf("reg.Scan returned the error %w with a non-zero record", err)
 			}
 			break
 		}
@@ -47,7 +47,7 @@ func expectAll(errs map[string]error, target error) error {
 	var bad []error
 	for _, name := range []string{"Head", "Version", "Append", "Scan"} {
 		if !errors.Is(errs[name], target) {
-			bad = append(bad, fmt.Errorf("%s = %v, atteso un errore che avvolge %q", name, errs[name], target))
+			bad = append(bad, fmt.Errorf("%s = %v, want an error wrapping %q", name, errs[name], target))
 		}
 	}
 	return errors.Join(bad...)
@@ -81,12 +81,12 @@ func testContextDoneDuringScan(ctx context.Context, inst Instance) error {
 		}
 		n++
 		if n > 1 {
-			return fmt.Errorf("lo Scan ha restituito %d record dopo l'annullamento del contesto", n-1)
+			return fmt.Errorf("the Scan yielded %d records after the context was cancelled", n-1)
 		}
 		cancel()
 	}
 	if !errors.Is(last, context.Canceled) {
-		return fmt.Errorf("lo Scan annullato è terminato con %v, atteso un errore che avvolge context.Canceled", last)
+		return fmt.Errorf("the cancelled Scan ended with %v, want an error wrapping context.Canceled", last)
 	}
 	return nil
 }
@@ -104,10 +104,10 @@ func testClosed(ctx context.Context, inst Instance) error {
 
 func testCloseTwice(ctx context.Context, inst Instance) error {
 	if err := inst.Register.Close(); err != nil {
-		return fmt.Errorf("primo Close: %w", err)
+		return fmt.Errorf("first Close: %w", err)
 	}
 	if err := inst.Register.Close(); err != nil && !errors.Is(err, register.ErrClosed) {
-		return fmt.Errorf("secondo Close = %v, atteso nil o un errore che avvolge ErrClosed", err)
+		return fmt.Errorf("second Close = %v, want nil or an error wrapping ErrClosed", err)
 	}
 	return nil
 }

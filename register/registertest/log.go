@@ -16,12 +16,12 @@ import (
 
 func logCases() []testCase {
 	return []testCase{
-		{"VerifyIntact", "Log.Verify accetta un registro scritto attraverso il Log, con più stream, lotti e dati personali sigillati.", testVerifyIntact},
-		{"VerifyAltered", "Log.Verify segnala come prima voce alterata quella il cui contenuto è stato cambiato nel backend.", testVerifyAltered},
-		{"VerifyReordered", "Log.Verify segnala come prima voce alterata la prima di due voci scambiate nel backend.", testVerifyReordered},
-		{"VerifyDeleted", "Log.Verify segnala come prima voce alterata il posto di una voce cancellata nel backend.", testVerifyDeleted},
-		{"VerifyTruncated", "Log.Verify con un checkpoint emesso prima segnala le ultime voci cancellate, che la catena da sola non vede.", testVerifyTruncated},
-		{"ConcurrentLogs", "Più Log sullo stesso backend che scrivono insieme, anche sullo stesso stream, non perdono nessuna voce e lasciano una catena valida.", testConcurrentLogs},
+		{"VerifyIntact", "Log.Verify accepts a register written through the Log, with several streams, batches and sealed personal data.", testVerifyIntact},
+		{"VerifyAltered", "Log.Verify reports as the first altered entry the one whose content was changed in the backend.", testVerifyAltered},
+		{"VerifyReordered", "Log.Verify reports as the first altered entry the first of two entries swapped in the backend.", testVerifyReordered},
+		{"VerifyDeleted", "Log.Verify reports as the first altered entry the place of an entry deleted in the backend.", testVerifyDeleted},
+		{"VerifyTruncated", "Log.Verify with a checkpoint issued earlier reports the last entries deleted, which the chain alone cannot see.", testVerifyTruncated},
+		{"ConcurrentLogs", "Several Logs on one backend writing at once, also to the same stream, lose no entry and leave a valid chain.", testConcurrentLogs},
 	}
 }
 
@@ -73,7 +73,7 @@ func writeLog(ctx context.Context, l *register.Log) error {
 				Data:      []byte(fmt.Sprintf(`{"n":%d}`, j)),
 			}
 			if j%2 == 0 {
-				events[j].Personal = []byte(`{"nota":"dato personale di prova"}`)
+				events[j].Personal = []byte(`{"note":"test personal data"}`)
 			}
 		}
 		if _, err := l.Append(ctx, stream, versions[stream], events...); err != nil {
@@ -95,7 +95,7 @@ func written(ctx context.Context, inst Instance) (*register.Log, note.Verifier, 
 		return nil, nil, err
 	}
 	if err := l.Verify(ctx); err != nil {
-		return nil, nil, fmt.Errorf("l.Verify prima della manomissione: %w", err)
+		return nil, nil, fmt.Errorf("l.Verify before tampering: %w", err)
 	}
 	return l, verifier, nil
 }
@@ -105,11 +105,11 @@ func expectTampered(err error, seq uint64) error {
 	var ve *register.VerifyError
 	switch {
 	case err == nil:
-		return errors.New("l.Verify non ha visto la manomissione")
+		return errors.New("l.Verify did not see the tampering")
 	case !errors.Is(err, register.ErrTampered) || !errors.As(err, &ve):
-		return fmt.Errorf("l.Verify = %v, atteso un *register.VerifyError", err)
+		return fmt.Errorf("l.Verify = %v, want a *register.VerifyError", err)
 	case ve.Seq != seq:
-		return fmt.Errorf("l.Verify segnala la voce %d (%s), attesa la %d", ve.Seq, ve.Reason, seq)
+		return fmt.Errorf("l.Verify reports entry %d (%s), want %d", ve.Seq, ve.Reason, seq)
 	}
 	return nil
 }
@@ -127,11 +127,11 @@ func testVerifyIntact(ctx context.Context, inst Instance) error {
 		}
 		n++
 		if e.Seq != uint64(n) || len(e.Hash) != register.HashSize {
-			return fmt.Errorf("voce %d: sequenza %d, hash di %d byte", n, e.Seq, len(e.Hash))
+			return fmt.Errorf("entry %d: sequence %d, hash of %d bytes", n, e.Seq, len(e.Hash))
 		}
 	}
 	if n != 12 {
-		return fmt.Errorf("lette %d voci, attese 12", n)
+		return fmt.Errorf("read %d entries, want 12", n)
 	}
 	return nil
 }
@@ -153,7 +153,7 @@ func testVerifyAltered(ctx context.Context, inst Instance) error {
 		body = bytes.Clone(rec.Body)
 	}
 	if len(body) == 0 {
-		return fmt.Errorf("voce %d non trovata", seq)
+		return fmt.Errorf("entry %d not found", seq)
 	}
 	// Flip one bit of the last byte, inside the data or the sealed bytes.
 	body[len(body)-1] ^= 0x01
@@ -214,7 +214,7 @@ func testVerifyTruncated(ctx context.Context, inst Instance) error {
 		}
 	}
 	if err := l.Verify(ctx); err != nil {
-		return fmt.Errorf("senza checkpoint la catena accorciata è ancora valida, ma Verify = %w", err)
+		return fmt.Errorf("without a checkpoint the shortened chain is still valid, but Verify = %w", err)
 	}
 	return expectTampered(l.Verify(ctx, c), 11)
 }
@@ -249,14 +249,14 @@ func testConcurrentLogs(ctx context.Context, inst Instance) error {
 	}
 	sharedAppends := logs * (appends / 4)
 	if want := uint64(logs*appends + sharedAppends); h.Seq != want {
-		return fmt.Errorf("il registro ha %d voci, attese %d", h.Seq, want)
+		return fmt.Errorf("the register has %d entries, want %d", h.Seq, want)
 	}
 	v, err := inst.Register.Version(ctx, shared)
 	if err != nil {
 		return fmt.Errorf("reg.Version: %w", err)
 	}
 	if v != uint64(sharedAppends) {
-		return fmt.Errorf("lo stream condiviso ha %d voci, attese %d", v, sharedAppends)
+		return fmt.Errorf("the shared stream has %d entries, want %d", v, sharedAppends)
 	}
 	return nil
 }
@@ -279,7 +279,7 @@ func appendConcurrently(ctx context.Context, reg register.Register, own, shared 
 		}
 		for attempt := 0; ; attempt++ {
 			if attempt == maxAttempts {
-				return fmt.Errorf("ErrVersionConflict a ogni tentativo per %d volte", maxAttempts)
+				return fmt.Errorf("ErrVersionConflict on every one of %d attempts", maxAttempts)
 			}
 			v, err := reg.Version(ctx, shared)
 			if err != nil {

@@ -23,17 +23,17 @@ const (
 
 func portCases() []testCase {
 	return []testCase{
-		{"EmptyRegister", "Un registro nuovo ha la testa zero, versione 0 per ogni stream e nessun record.", testEmpty},
-		{"AppendReadBack", "I record aggiunti in più lotti si rileggono in ordine di sequenza con ogni campo com'era (Time in UTC, al microsecondo), e Head e Version li riflettono.", testAppendReadBack},
-		{"BatchAllOrNothing", "Un lotto il cui controllo di versione fallisce non memorizza nessuno dei suoi record, nemmeno quelli degli stream con la versione giusta.", testBatchAllOrNothing},
-		{"VersionConflict", "Un Append che si aspetta per uno stream una versione diversa da quella memorizzata (indietro, avanti, o uno stream nuovo dato per esistente) fallisce con ErrVersionConflict e non memorizza nulla.", testVersionConflict},
-		{"GuardWithoutRecords", "Uno stream elencato in Versions senza record nel lotto è controllato anch'esso: se la sua versione non corrisponde, Append fallisce con ErrVersionConflict e non memorizza nulla; se corrisponde, il lotto è memorizzato.", testGuardWithoutRecords},
-		{"MalformedBatch", "Un lotto i cui record non continuano la sequenza dalla testa o la versione del loro stream, o appartengono a uno stream assente da Versions, o non hanno hash o contenuto, è rifiutato e non memorizza nulla.", testMalformedBatch},
-		{"HeadMoved", "Un Append la cui testa non è quella del registro (sequenza vecchia, hash diverso, sequenza futura) fallisce con ErrHeadMoved e non memorizza nulla.", testHeadMoved},
-		{"VersionCheckFirst", "Quando sia la testa sia una versione non corrispondono, l'errore è ErrVersionConflict.", testVersionCheckFirst},
-		{"RacingAppends", "Di più Append concorrenti dalla stessa testa ne riesce esattamente uno; gli altri falliscono con ErrHeadMoved, o con ErrVersionConflict se scrivono lo stesso stream.", testRacingAppends},
-		{"ConcurrentAppenders", "Più scrittori concorrenti che rileggono testa e versione e riprovano su ErrHeadMoved non perdono nessun record: sequenze e versioni restano senza buchi.", testConcurrentAppenders},
-		{"RecordsAreCopies", "Modificare i record dopo averli passati ad Append non cambia ciò che il registro conserva.", testRecordsAreCopies},
+		{"EmptyRegister", "A new register has the zero head, version 0 for every stream and no record.", testEmpty},
+		{"AppendReadBack", "Records appended in several batches read back in sequence order with every field as it was (Time in UTC, to the microsecond), and Head and Version reflect them.", testAppendReadBack},
+		{"BatchAllOrNothing", "A batch whose version check fails stores none of its records, not even those of the streams at the right version.", testBatchAllOrNothing},
+		{"VersionConflict", "An Append that expects for a stream a version other than the stored one (behind, ahead, or a new stream taken as existing) fails with ErrVersionConflict and stores nothing.", testVersionConflict},
+		{"GuardWithoutRecords", "A stream listed in Versions without records in the batch is checked too: if its version does not match, Append fails with ErrVersionConflict and stores nothing; if it matches, the batch is stored.", testGuardWithoutRecords},
+		{"MalformedBatch", "A batch whose records do not continue the sequence from the head or the version of their stream, or belong to a stream missing from Versions, or have no hash or body, is refused and stores nothing.", testMalformedBatch},
+		{"HeadMoved", "An Append whose head is not the register's (old sequence, different hash, future sequence) fails with ErrHeadMoved and stores nothing.", testHeadMoved},
+		{"VersionCheckFirst", "When both the head and a version do not match, the error is ErrVersionConflict.", testVersionCheckFirst},
+		{"RacingAppends", "Of several concurrent Appends from the same head exactly one succeeds; the others fail with ErrHeadMoved, or with ErrVersionConflict if they write the same stream.", testRacingAppends},
+		{"ConcurrentAppenders", "Several concurrent writers that read head and version again and retry on ErrHeadMoved lose no record: sequences and versions stay without gaps.", testConcurrentAppenders},
+		{"RecordsAreCopies", "Changing records after passing them to Append does not change what the register holds.", testRecordsAreCopies},
 	}
 }
 
@@ -44,21 +44,21 @@ func testEmpty(ctx context.Context, inst Instance) error {
 		return fmt.Errorf("reg.Head: %w", err)
 	}
 	if h.Seq != 0 || len(h.Hash) != 0 {
-		return fmt.Errorf("reg.Head di un registro vuoto = %d %x, attesa la testa zero", h.Seq, h.Hash)
+		return fmt.Errorf("reg.Head of an empty register = %d %x, want the zero head", h.Seq, h.Hash)
 	}
 	v, err := reg.Version(ctx, "richiesta-1")
 	if err != nil {
 		return fmt.Errorf("reg.Version: %w", err)
 	}
 	if v != 0 {
-		return fmt.Errorf("reg.Version di uno stream inesistente = %d, attesa 0", v)
+		return fmt.Errorf("reg.Version of a missing stream = %d, want 0", v)
 	}
 	got, err := collect(ctx, reg, register.Filter{})
 	if err != nil {
 		return err
 	}
 	if len(got) != 0 {
-		return fmt.Errorf("reg.Scan di un registro vuoto ha restituito %d record", len(got))
+		return fmt.Errorf("reg.Scan of an empty register yielded %d records", len(got))
 	}
 	return nil
 }
@@ -93,10 +93,10 @@ func testAppendReadBack(ctx context.Context, inst Instance) error {
 func failAppend(ctx context.Context, w *writer, b register.Batch, target error) error {
 	err := w.reg.Append(ctx, b)
 	if !errors.Is(err, target) {
-		return fmt.Errorf("reg.Append = %v, atteso un errore che avvolge %q", err, target)
+		return fmt.Errorf("reg.Append = %v, want an error wrapping %q", err, target)
 	}
 	if err := w.check(ctx); err != nil {
-		return fmt.Errorf("dopo l'Append fallito: %w", err)
+		return fmt.Errorf("after the failed Append: %w", err)
 	}
 	return nil
 }
@@ -114,7 +114,7 @@ func testBatchAllOrNothing(ctx context.Context, inst Instance) error {
 	}
 	// The failure leaves the register usable.
 	if err := w.append(ctx, spec{"richiesta-2", kindSubmitted, territory1}, spec{"richiesta-1", kindAccepted, territory1}); err != nil {
-		return fmt.Errorf("dopo un lotto rifiutato: %w", err)
+		return fmt.Errorf("after a refused batch: %w", err)
 	}
 	return w.check(ctx)
 }
@@ -129,10 +129,10 @@ func testVersionConflict(ctx context.Context, inst Instance) error {
 		stream   string
 		expected uint64
 	}{
-		{"versione vecchia", "richiesta-1", 1},
-		{"versione futura", "richiesta-1", 3},
-		{"stream esistente dato per nuovo", "richiesta-1", 0},
-		{"stream nuovo dato per esistente", "richiesta-9", 1},
+		{"old version", "richiesta-1", 1},
+		{"future version", "richiesta-1", 3},
+		{"existing stream taken as new", "richiesta-1", 0},
+		{"new stream taken as existing", "richiesta-9", 1},
 	}
 	var errs []error
 	for _, tt := range tests {
@@ -154,13 +154,13 @@ func testGuardWithoutRecords(ctx context.Context, inst Instance) error {
 		b := w.batch(spec{"richiesta-1", kindSubmitted, territory1})
 		b.Versions["evento-1"] = stale
 		if err := failAppend(ctx, w, b, register.ErrVersionConflict); err != nil {
-			errs = append(errs, fmt.Errorf("versione %d attesa per lo stream senza record, che è alla 2: %w", stale, err))
+			errs = append(errs, fmt.Errorf("version %d expected for the stream without records, which is at 2: %w", stale, err))
 		}
 	}
 	b := w.batch(spec{"richiesta-1", kindSubmitted, territory1})
 	b.Versions["evento-1"] = 2
 	if err := inst.Register.Append(ctx, b); err != nil {
-		return errors.Join(append(errs, fmt.Errorf("versione giusta per lo stream senza record: %w", err))...)
+		return errors.Join(append(errs, fmt.Errorf("right version for the stream without records: %w", err))...)
 	}
 	w.accept(b)
 	return errors.Join(append(errs, w.check(ctx))...)
@@ -176,19 +176,19 @@ func testMalformedBatch(ctx context.Context, inst Instance) error {
 		name   string
 		mangle func(*register.Batch)
 	}{
-		{"buco nella sequenza", func(b *register.Batch) { b.Records[1].Seq++ }},
-		{"sequenza ripetuta", func(b *register.Batch) { b.Records[1].Seq-- }},
-		{"buco nella versione", func(b *register.Batch) { b.Records[0].Version++ }},
-		{"stream senza versione attesa", func(b *register.Batch) { delete(b.Versions, "richiesta-2") }},
-		{"record senza hash", func(b *register.Batch) { b.Records[1].Hash = nil }},
-		{"record senza contenuto", func(b *register.Batch) { b.Records[0].Body = nil }},
+		{"gap in the sequence", func(b *register.Batch) { b.Records[1].Seq++ }},
+		{"repeated sequence", func(b *register.Batch) { b.Records[1].Seq-- }},
+		{"gap in the version", func(b *register.Batch) { b.Records[0].Version++ }},
+		{"stream without an expected version", func(b *register.Batch) { delete(b.Versions, "richiesta-2") }},
+		{"record without hash", func(b *register.Batch) { b.Records[1].Hash = nil }},
+		{"record without body", func(b *register.Batch) { b.Records[0].Body = nil }},
 	}
 	var errs []error
 	for _, tt := range tests {
 		b := w.batch(two...)
 		tt.mangle(&b)
 		if err := inst.Register.Append(ctx, b); err == nil {
-			errs = append(errs, fmt.Errorf("%s: reg.Append ha accettato il lotto", tt.name))
+			errs = append(errs, fmt.Errorf("%s: reg.Append accepted the batch", tt.name))
 		}
 		if err := w.check(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", tt.name, err))
@@ -211,11 +211,11 @@ func testHeadMoved(ctx context.Context, inst Instance) error {
 		name string
 		head register.Head
 	}{
-		{"testa zero su un registro non vuoto", register.Head{}},
-		{"testa vecchia", first},
-		{"sequenza giusta, hash diverso", register.Head{Seq: w.head.Seq, Hash: wrongHash}},
-		{"sequenza giusta, hash mancante", register.Head{Seq: w.head.Seq}},
-		{"sequenza futura", register.Head{Seq: w.head.Seq + 1, Hash: wrongHash}},
+		{"zero head on a register that is not empty", register.Head{}},
+		{"old head", first},
+		{"right sequence, different hash", register.Head{Seq: w.head.Seq, Hash: wrongHash}},
+		{"right sequence, missing hash", register.Head{Seq: w.head.Seq}},
+		{"future sequence", register.Head{Seq: w.head.Seq + 1, Hash: wrongHash}},
 	}
 	var errs []error
 	for _, tt := range tests {
@@ -268,8 +268,8 @@ func testRacingAppends(ctx context.Context, inst Instance) error {
 		stream func(i int) string
 		loser  error
 	}{
-		{"stream diversi", func(i int) string { return fmt.Sprintf("richiesta-%d", i+10) }, register.ErrHeadMoved},
-		{"stesso stream", func(int) string { return "richiesta-1" }, register.ErrVersionConflict},
+		{"different streams", func(i int) string { return fmt.Sprintf("richiesta-%d", i+10) }, register.ErrHeadMoved},
+		{"same stream", func(int) string { return "richiesta-1" }, register.ErrVersionConflict},
 	}
 	for _, round := range rounds {
 		batches := make([]register.Batch, n)
@@ -280,15 +280,15 @@ func testRacingAppends(ctx context.Context, inst Instance) error {
 		for i, err := range race(ctx, w.reg, batches) {
 			switch {
 			case err == nil && won >= 0:
-				return fmt.Errorf("%s: sono riusciti sia l'Append %d sia il %d dalla stessa testa", round.name, won, i)
+				return fmt.Errorf("%s: both Append %d and %d succeeded from the same head", round.name, won, i)
 			case err == nil:
 				won = i
 			case !errors.Is(err, round.loser):
-				return fmt.Errorf("%s: Append perdente = %v, atteso un errore che avvolge %q", round.name, err, round.loser)
+				return fmt.Errorf("%s: losing Append = %v, want an error wrapping %q", round.name, err, round.loser)
 			}
 		}
 		if won < 0 {
-			return fmt.Errorf("%s: nessun Append è riuscito", round.name)
+			return fmt.Errorf("%s: no Append succeeded", round.name)
 		}
 		w.accept(batches[won])
 		if err := w.check(ctx); err != nil {
@@ -326,16 +326,16 @@ func testConcurrentAppenders(ctx context.Context, inst Instance) error {
 		return err
 	}
 	if len(got) != writers*appends {
-		return fmt.Errorf("memorizzati %d record, attesi %d", len(got), writers*appends)
+		return fmt.Errorf("stored %d records, want %d", len(got), writers*appends)
 	}
 	versions := make(map[string]uint64)
 	for i, rec := range got {
 		if rec.Seq != uint64(i)+1 {
-			return fmt.Errorf("il record %d ha sequenza %d", i+1, rec.Seq)
+			return fmt.Errorf("record %d has sequence %d", i+1, rec.Seq)
 		}
 		versions[rec.Stream]++
 		if rec.Version != versions[rec.Stream] {
-			return fmt.Errorf("seq %d: versione %d dello stream %q, attesa %d", rec.Seq, rec.Version, rec.Stream, versions[rec.Stream])
+			return fmt.Errorf("seq %d: version %d of stream %q, want %d", rec.Seq, rec.Version, rec.Stream, versions[rec.Stream])
 		}
 		if err := sameRecord(rec, makeRecord(rec.Seq, spec{rec.Stream, rec.Kind, rec.Territory}, rec.Version, prevHash(got, i))); err != nil {
 			return err
@@ -368,7 +368,7 @@ func appendRetrying(ctx context.Context, reg register.Register, s spec) error {
 			return err
 		}
 	}
-	return fmt.Errorf("ErrHeadMoved a ogni tentativo per %d volte", maxAttempts)
+	return fmt.Errorf("ErrHeadMoved on every one of %d attempts", maxAttempts)
 }
 
 // maxAttempts bounds the retries of the concurrent cases, so that a backend

@@ -86,7 +86,7 @@ func (w *writer) batch(specs ...spec) register.Batch {
 func (w *writer) append(ctx context.Context, specs ...spec) error {
 	b := w.batch(specs...)
 	if err := w.reg.Append(ctx, b); err != nil {
-		return fmt.Errorf("reg.Append di %d record dopo il %d: %w", len(specs), w.head.Seq, err)
+		return fmt.Errorf("reg.Append of %d records after %d: %w", len(specs), w.head.Seq, err)
 	}
 	w.accept(b)
 	return nil
@@ -110,7 +110,7 @@ func (w *writer) check(ctx context.Context) error {
 		return fmt.Errorf("reg.Head: %w", err)
 	}
 	if h.Seq != w.head.Seq || !bytes.Equal(h.Hash, w.head.Hash) {
-		return fmt.Errorf("reg.Head = %d %x, atteso %d %x", h.Seq, h.Hash, w.head.Seq, w.head.Hash)
+		return fmt.Errorf("reg.Head = %d %x, want %d %x", h.Seq, h.Hash, w.head.Seq, w.head.Hash)
 	}
 	for _, stream := range sortedKeys(w.versions) {
 		v, err := w.reg.Version(ctx, stream)
@@ -118,7 +118,7 @@ func (w *writer) check(ctx context.Context) error {
 			return fmt.Errorf("reg.Version(%q): %w", stream, err)
 		}
 		if v != w.versions[stream] {
-			return fmt.Errorf("reg.Version(%q) = %d, attesa %d", stream, v, w.versions[stream])
+			return fmt.Errorf("reg.Version(%q) = %d, want %d", stream, v, w.versions[stream])
 		}
 	}
 	got, err := collect(ctx, w.reg, register.Filter{})
@@ -137,7 +137,7 @@ func collect(ctx context.Context, reg register.Register, f register.Filter) ([]r
 	var out []register.Record
 	for rec, err := range reg.Scan(ctx, f) {
 		if err != nil {
-			return out, fmt.Errorf("reg.Scan(%+v) dopo %d record: %w", f, len(out), err)
+			return out, fmt.Errorf("reg.Scan(%+v) after %d records: %w", f, len(out), err)
 		}
 		out = append(out, rec)
 	}
@@ -154,11 +154,11 @@ func cloneRecord(r register.Record) register.Record {
 func sameRecords(got, want []register.Record) error {
 	for i := range min(len(got), len(want)) {
 		if err := sameRecord(got[i], want[i]); err != nil {
-			return fmt.Errorf("record %d di %d: %w", i+1, len(want), err)
+			return fmt.Errorf("record %d of %d: %w", i+1, len(want), err)
 		}
 	}
 	if len(got) != len(want) {
-		return fmt.Errorf("letti %d record (sequenze %v), attesi %d (sequenze %v)", len(got), seqs(got), len(want), seqs(want))
+		return fmt.Errorf("read %d records (sequences %v), want %d (sequences %v)", len(got), seqs(got), len(want), seqs(want))
 	}
 	return nil
 }
@@ -167,23 +167,23 @@ func sameRecords(got, want []register.Record) error {
 func sameRecord(got, want register.Record) error {
 	switch {
 	case got.Seq != want.Seq:
-		return fmt.Errorf("seq = %d, atteso %d", got.Seq, want.Seq)
+		return fmt.Errorf("seq = %d, want %d", got.Seq, want.Seq)
 	case got.Stream != want.Stream:
-		return fmt.Errorf("seq %d: Stream = %q, atteso %q", want.Seq, got.Stream, want.Stream)
+		return fmt.Errorf("seq %d: Stream = %q, want %q", want.Seq, got.Stream, want.Stream)
 	case got.Version != want.Version:
-		return fmt.Errorf("seq %d: Version = %d, attesa %d", want.Seq, got.Version, want.Version)
+		return fmt.Errorf("seq %d: Version = %d, want %d", want.Seq, got.Version, want.Version)
 	case got.Kind != want.Kind:
-		return fmt.Errorf("seq %d: Kind = %q, atteso %q", want.Seq, got.Kind, want.Kind)
+		return fmt.Errorf("seq %d: Kind = %q, want %q", want.Seq, got.Kind, want.Kind)
 	case got.Territory != want.Territory:
-		return fmt.Errorf("seq %d: Territory = %q, atteso %q", want.Seq, got.Territory, want.Territory)
+		return fmt.Errorf("seq %d: Territory = %q, want %q", want.Seq, got.Territory, want.Territory)
 	case !got.Time.Equal(want.Time):
-		return fmt.Errorf("seq %d: Time = %s, atteso %s", want.Seq, got.Time.Format(time.RFC3339Nano), want.Time.Format(time.RFC3339Nano))
+		return fmt.Errorf("seq %d: Time = %s, want %s", want.Seq, got.Time.Format(time.RFC3339Nano), want.Time.Format(time.RFC3339Nano))
 	case got.Time.Location() != time.UTC:
-		return fmt.Errorf("seq %d: Time nel fuso %q, atteso UTC", want.Seq, got.Time.Location())
+		return fmt.Errorf("seq %d: Time in zone %q, want UTC", want.Seq, got.Time.Location())
 	case !bytes.Equal(got.Hash, want.Hash):
-		return fmt.Errorf("seq %d: Hash = %x, atteso %x", want.Seq, got.Hash, want.Hash)
+		return fmt.Errorf("seq %d: Hash = %x, want %x", want.Seq, got.Hash, want.Hash)
 	case !bytes.Equal(got.Body, want.Body):
-		return fmt.Errorf("seq %d: Body diverso da quello scritto (%d byte invece di %d)", want.Seq, len(got.Body), len(want.Body))
+		return fmt.Errorf("seq %d: Body differs from the one written (%d bytes instead of %d)", want.Seq, len(got.Body), len(want.Body))
 	}
 	return nil
 }

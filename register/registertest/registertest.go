@@ -4,6 +4,12 @@
 // testing package and returns the failures as an error.
 //
 // Each case states its rule in one sentence, printed when the case fails.
+// Among them: records yielded by Scan belong to the caller, who may change
+// them without changing the register (ScanYieldsCopies); Scan streams,
+// yielding its first record before it reads the rest (ScanStreams, which
+// needs the optional [Instance.Reads] counter); and, through the Log, every
+// backend accepts and refuses exactly the same stream, kind and territory
+// values (SameInputsAsEveryBackend).
 // Every case gets a fresh, empty register. The cases that prove tamper
 // evidence alter the backend's storage behind the register's back through
 // the optional [Tamperer] of the [Instance], and are skipped without one.
@@ -29,6 +35,12 @@ type Instance struct {
 	// Tamper, if not nil, alters the backend's storage behind the
 	// register's back; the tamper-evidence cases skip without it.
 	Tamper Tamperer
+	// Reads, if not nil, returns how many records the backend has taken
+	// from its storage (read from its file or database, or copied out of
+	// memory) since it was created. The ScanStreams case uses it to check
+	// that Scan yields its first record before it has read the rest, and
+	// skips without it.
+	Reads func() uint64
 }
 
 // NewRegister returns a fresh, empty register; it registers its own cleanup
@@ -59,10 +71,10 @@ func Run(t *testing.T, newRegister NewRegister) {
 			ctx := t.Context()
 			inst, err := newRegister(ctx, t)
 			if err != nil {
-				t.Fatalf("creazione del registro non riuscita: %v", err)
+				t.Fatalf("registertest: creating the register: %v", err)
 			}
 			if inst.Register == nil {
-				t.Fatal("NewRegister ha restituito un registro nil")
+				t.Fatal("registertest: NewRegister returned a nil register")
 			}
 			err = c.run(ctx, inst)
 			var skip skipError
@@ -70,7 +82,7 @@ func Run(t *testing.T, newRegister NewRegister) {
 			case errors.As(err, &skip):
 				t.Skip(string(skip))
 			case err != nil:
-				t.Errorf("regola: %s\n%v", c.rule, err)
+				t.Errorf("rule: %s\n%v", c.rule, err)
 			}
 		})
 	}
@@ -89,7 +101,7 @@ func Check(ctx context.Context, newInstance NewInstance) error {
 	var errs []error
 	for _, c := range cases() {
 		if err := checkOne(ctx, c, newInstance); err != nil {
-			errs = append(errs, fmt.Errorf("%s (regola: %s): %w", c.name, c.rule, err))
+			errs = append(errs, fmt.Errorf("registertest: %s (rule: %s): %w", c.name, c.rule, err))
 		}
 	}
 	return errors.Join(errs...)
@@ -100,13 +112,13 @@ func checkOne(ctx context.Context, c testCase, newInstance NewInstance) error {
 	defer cancel()
 	inst, release, err := newInstance(ctx)
 	if err != nil {
-		return fmt.Errorf("creazione del registro non riuscita: %w", err)
+		return fmt.Errorf("creating the register: %w", err)
 	}
 	if release != nil {
 		defer release()
 	}
 	if inst.Register == nil {
-		return errors.New("NewInstance ha restituito un registro nil")
+		return errors.New("NewInstance returned a nil register")
 	}
 	err = c.run(ctx, inst)
 	if errors.As(err, new(skipError)) {
@@ -130,7 +142,7 @@ func (e skipError) Error() string { return string(e) }
 
 func needTamper(inst Instance) error {
 	if inst.Tamper == nil {
-		return skipError("il backend non offre un Tamperer: verifica della manomissione non eseguita")
+		return skipError("the backend offers no Tamperer: tamper evidence not checked")
 	}
 	return nil
 }
@@ -142,5 +154,6 @@ func cases() []testCase {
 	all = append(all, scanCases()...)
 	all = append(all, lifecycleCases()...)
 	all = append(all, logCases()...)
+	all = append(all, hardeningCases()...)
 	return all
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"iter"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sostegno/sostegno/register"
@@ -18,6 +20,13 @@ type broken struct {
 	ignoreVersions bool
 	ignoreCtx      bool
 	dropBodies     bool // with IndexOnly, even those of BodyKinds
+	// share, if set, keeps every record yielded and yields the same
+	// slices again, as a backend yielding its own storage would.
+	share *sync.Map
+	// collectAll reads the whole result before yielding the first record,
+	// counting in reads the records taken from the backend.
+	collectAll bool
+	reads      *atomic.Uint64
 }
 
 func (b broken) Append(ctx context.Context, batch register.Batch) error {
@@ -40,6 +49,41 @@ func (b broken) Scan(ctx context.Context, f register.Filter) iter.Seq2[register.
 	}
 	if b.ignoreCtx {
 		ctx = context.WithoutCancel(ctx)
+	}
+	if b.share != nil {
+		return func(yield func(register.Record, error) bool) {
+			for rec, err := range b.Register.Scan(ctx, f) {
+				if err == nil {
+					kept, _ := b.share.LoadOrStore(rec.Seq, rec)
+					rec = kept.(register.Record)
+				}
+				if !yield(rec, err) {
+					return
+				}
+			}
+		}
+	}
+	if b.collectAll {
+		return func(yield func(register.Record, error) bool) {
+			var all []register.Record
+			for rec, err := range b.Register.Scan(ctx, f) {
+				if err != nil {
+					yield(rec, err)
+					return
+				}
+				b.reads.Add(1)
+				all = append(all, rec)
+			}
+			for _, rec := range all {
+				if err := ctx.Err(); err != nil {
+					yield(register.Record{}, err)
+					return
+				}
+				if !yield(rec, nil) {
+					return
+				}
+			}
+		}
 	}
 	if b.dropBodies && f.IndexOnly {
 		return func(yield func(register.Record, error) bool) {
@@ -75,7 +119,7 @@ func TestSuiteFails(t *testing.T) {
 			func(r register.Register) registertest.Instance {
 				return registertest.Instance{Register: broken{Register: r, ignoreLimit: true}}
 			},
-			[]string{"ScanFilter", "ScanIndexOnly", "ScanPages"},
+			[]string{"ScanFilter", "ScanIndexOnly", "ScanPages", "ScanYieldsCopies"},
 		},
 		{
 			"corpi omessi anche dove richiesti",
@@ -99,6 +143,21 @@ func TestSuiteFails(t *testing.T) {
 			[]string{"ContextDone", "ContextDoneDuringScan"},
 		},
 		{
+			"records yielded share the backend's storage",
+			func(r register.Register) registertest.Instance {
+				return registertest.Instance{Register: broken{Register: r, share: new(sync.Map)}}
+			},
+			[]string{"ScanYieldsCopies"},
+		},
+		{
+			"whole result collected before the first record",
+			func(r register.Register) registertest.Instance {
+				reads := new(atomic.Uint64)
+				return registertest.Instance{Register: broken{Register: r, collectAll: true, reads: reads}, Reads: reads.Load}
+			},
+			[]string{"ScanStreams"},
+		},
+		{
 			"manomissione invisibile",
 			func(r register.Register) registertest.Instance {
 				return registertest.Instance{Register: r, Tamper: blind{}}
@@ -118,11 +177,11 @@ func TestSuiteFails(t *testing.T) {
 			}
 			msg := err.Error()
 			for _, name := range tt.failed {
-				if !strings.Contains(msg, name+" (regola: ") {
+				if !strings.Contains(msg, name+" (rule: ") {
 					t.Errorf("il caso %s non è fallito; errori:\n%s", name, msg)
 				}
 			}
-			if got := strings.Count(msg, " (regola: "); got != len(tt.failed) {
+			if got := strings.Count(msg, " (rule: "); got != len(tt.failed) {
 				t.Errorf("falliti %d casi, attesi %d (%v):\n%s", got, len(tt.failed), tt.failed, msg)
 			}
 		})

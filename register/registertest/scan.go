@@ -12,11 +12,11 @@ import (
 
 func scanCases() []testCase {
 	return []testCase{
-		{"ScanFilter", "Scan restituisce in ordine di sequenza esattamente i record che soddisfano ogni condizione del filtro (in OR i valori di una stessa lista; From incluso, To escluso; dopo AfterSeq) e non più di Limit.", testScanFilter},
-		{"ScanIndexOnly", "Con IndexOnly, Scan restituisce gli stessi record con le stesse colonne d'indice; Hash e Body, se presenti, sono quelli scritti, e sono sempre presenti per i tipi elencati in BodyKinds.", testScanIndexOnly},
-		{"ScanPages", "Scan con AfterSeq e Limit sfoglia il registro a pagine che, unite, danno tutti i record una sola volta.", testScanPages},
-		{"ScanEarlyBreak", "Interrompere un'iterazione di Scan ne libera le risorse: dopo molte iterazioni interrotte il registro scrive e legge ancora.", testScanEarlyBreak},
-		{"ScanWhileAppending", "Durante l'iterazione di uno Scan si possono chiamare Head, Version e Append; lo Scan restituisce comunque, in ordine, almeno tutti i record che esistevano quando è cominciato.", testScanWhileAppending},
+		{"ScanFilter", "Scan yields in sequence order exactly the records that meet every condition of the filter (the values of one list in OR; From included, To excluded; after AfterSeq) and no more than Limit.", testScanFilter},
+		{"ScanIndexOnly", "With IndexOnly, Scan yields the same records with the same index columns; Hash and Body, if present, are those written, and are always present for the kinds listed in BodyKinds.", testScanIndexOnly},
+		{"ScanPages", "Scan with AfterSeq and Limit pages through the register in pages that, joined, give every record exactly once.", testScanPages},
+		{"ScanEarlyBreak", "Breaking out of a Scan releases its resources: after many broken iterations the register still writes and reads.", testScanEarlyBreak},
+		{"ScanWhileAppending", "During a Scan's iteration Head, Version and Append may be called; the Scan still yields, in order, at least every record that existed when it began.", testScanWhileAppending},
 	}
 }
 
@@ -82,25 +82,25 @@ func testScanFilter(ctx context.Context, inst Instance) error {
 		f    register.Filter
 		min  int // the filter must select at least this many, so that it is a real test
 	}{
-		{"filtro vuoto", register.Filter{}, 24},
-		{"uno stream", register.Filter{Stream: "richiesta-2"}, 6},
-		{"stream inesistente", register.Filter{Stream: "richiesta-99"}, 0},
+		{"empty filter", register.Filter{}, 24},
+		{"one stream", register.Filter{Stream: "richiesta-2"}, 6},
+		{"missing stream", register.Filter{Stream: "richiesta-99"}, 0},
 		{"un tipo", register.Filter{Kinds: []string{kindReported}}, 6},
-		{"due tipi", register.Filter{Kinds: []string{kindClosed, kindSubmitted}}, 12},
-		{"tipo inesistente", register.Filter{Kinds: []string{"request.unknown"}}, 0},
+		{"two kinds", register.Filter{Kinds: []string{kindClosed, kindSubmitted}}, 12},
+		{"missing kind", register.Filter{Kinds: []string{"request.unknown"}}, 0},
 		{"un territorio", register.Filter{Territories: []string{territory2}}, 8},
-		{"due territori", register.Filter{Territories: []string{territory1, territory2}}, 16},
+		{"two territories", register.Filter{Territories: []string{territory1, territory2}}, 16},
 		{"da un istante, incluso", register.Filter{From: t5}, 13},
 		{"fino a un istante, escluso", register.Filter{To: t5}, 11},
 		{"intervallo", register.Filter{From: t8, To: t5}, 3},
-		{"intervallo al nanosecondo", register.Filter{From: t8.Add(time.Nanosecond), To: t5.Add(time.Nanosecond)}, 3},
-		{"intervallo oltre ogni data", register.Filter{From: farPast, To: farFuture}, 24},
-		{"da un istante oltre ogni data", register.Filter{From: farFuture}, 0},
-		{"fino a un istante prima di ogni data", register.Filter{To: farPast}, 0},
-		{"dopo una sequenza", register.Filter{AfterSeq: 10}, 14},
-		{"dopo l'ultima sequenza", register.Filter{AfterSeq: 24}, 0},
+		{"range to the nanosecond", register.Filter{From: t8.Add(time.Nanosecond), To: t5.Add(time.Nanosecond)}, 3},
+		{"range beyond every date", register.Filter{From: farPast, To: farFuture}, 24},
+		{"from an instant beyond every date", register.Filter{From: farFuture}, 0},
+		{"up to an instant before every date", register.Filter{To: farPast}, 0},
+		{"after a sequence", register.Filter{AfterSeq: 10}, 14},
+		{"after the last sequence", register.Filter{AfterSeq: 24}, 0},
 		{"limite", register.Filter{Limit: 5}, 5},
-		{"limite maggiore del totale", register.Filter{Limit: 100}, 24},
+		{"limit above the total", register.Filter{Limit: 100}, 24},
 		{"stream, tipo, sequenza e limite", register.Filter{Stream: "richiesta-1", Kinds: []string{kindSubmitted, kindReported}, AfterSeq: 1, Limit: 2}, 2},
 		{"tipi, territori e intervallo", register.Filter{Kinds: []string{kindAccepted, kindClosed}, Territories: []string{territory1, ""}, From: baseTime, To: baseTime.Add(20 * time.Hour)}, 3},
 	}
@@ -108,7 +108,7 @@ func testScanFilter(ctx context.Context, inst Instance) error {
 	for _, tt := range tests {
 		want := filtered(tt.f, w.written)
 		if len(want) < tt.min {
-			return fmt.Errorf("%s: il caso seleziona solo %d record: la fixture della suite è sbagliata", tt.name, len(want))
+			return fmt.Errorf("%s: the case selects only %d records: the suite's fixture is wrong", tt.name, len(want))
 		}
 		got, err := collect(ctx, inst.Register, tt.f)
 		if err == nil {
@@ -167,7 +167,7 @@ func testScanPages(ctx context.Context, inst Instance) error {
 	f := register.Filter{Territories: []string{territory1, ""}, Limit: 5}
 	for pages := 0; ; pages++ {
 		if pages > 10 {
-			return errors.New("la paginazione non termina")
+			return errors.New("paging does not end")
 		}
 		page, err := collect(ctx, inst.Register, f)
 		if err != nil {
@@ -177,7 +177,7 @@ func testScanPages(ctx context.Context, inst Instance) error {
 			break
 		}
 		if len(page) > f.Limit {
-			return fmt.Errorf("pagina di %d record con Limit %d", len(page), f.Limit)
+			return fmt.Errorf("page of %d records with Limit %d", len(page), f.Limit)
 		}
 		all = append(all, page...)
 		f.AfterSeq = page[len(page)-1].Seq
@@ -206,7 +206,7 @@ func testScanEarlyBreak(ctx context.Context, inst Instance) error {
 		}
 	}
 	if err := w.append(ctx, spec{"richiesta-1", kindClosed, territory1}); err != nil {
-		return fmt.Errorf("dopo gli Scan interrotti: %w", err)
+		return fmt.Errorf("after the broken Scans: %w", err)
 	}
 	return w.check(ctx)
 }
@@ -222,26 +222,26 @@ func testScanWhileAppending(ctx context.Context, inst Instance) error {
 	var got []register.Record
 	for rec, err := range inst.Register.Scan(ctx, register.Filter{}) {
 		if err != nil {
-			return fmt.Errorf("reg.Scan dopo %d record: %w", len(got), err)
+			return fmt.Errorf("reg.Scan after %d records: %w", len(got), err)
 		}
 		got = append(got, rec)
 		if len(got) > 2*len(before) {
-			return errors.New("lo Scan non termina mentre si scrive")
+			return errors.New("the Scan does not end while appending")
 		}
 		if _, err := inst.Register.Head(ctx); err != nil {
-			return fmt.Errorf("reg.Head durante lo Scan: %w", err)
+			return fmt.Errorf("reg.Head during the Scan: %w", err)
 		}
 		if _, err := inst.Register.Version(ctx, rec.Stream); err != nil {
-			return fmt.Errorf("reg.Version durante lo Scan: %w", err)
+			return fmt.Errorf("reg.Version during the Scan: %w", err)
 		}
 		if len(got)%6 == 0 {
 			if err := w.append(ctx, spec{"richiesta-5", kindSubmitted, territory2}); err != nil {
-				return fmt.Errorf("durante lo Scan: %w", err)
+				return fmt.Errorf("during the Scan: %w", err)
 			}
 		}
 	}
 	if len(got) < len(before) {
-		return fmt.Errorf("lo Scan ha restituito %d record, ne esistevano %d", len(got), len(before))
+		return fmt.Errorf("the Scan yielded %d records, %d existed", len(got), len(before))
 	}
 	if err := sameRecords(got[:len(before)], before); err != nil {
 		return err

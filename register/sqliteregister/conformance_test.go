@@ -26,7 +26,7 @@ func TestConformance(t *testing.T) {
 			return registertest.Instance{}, err
 		}
 		t.Cleanup(func() { _ = tamper.db.Close() })
-		return registertest.Instance{Register: r, Tamper: tamper}, nil
+		return registertest.Instance{Register: r, Tamper: tamper, Reads: r.reads.Load}, nil
 	})
 }
 

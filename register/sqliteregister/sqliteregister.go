@@ -44,7 +44,7 @@ var _ register.Register = (*Register)(nil)
 
 // ErrSchemaTooNew means the file's schema was written by a newer version of
 // this package: opening it with this one could damage it.
-var ErrSchemaTooNew = errors.New("sqliteregister: versione dello schema più recente di quella supportata")
+var ErrSchemaTooNew = errors.New("sqliteregister: schema version newer than supported")
 
 // Synchronous is the durability level of a commit, SQLite's PRAGMA
 // synchronous. The zero value is [SynchronousFull].
@@ -107,6 +107,7 @@ type Register struct {
 	r      *sql.DB // read-only connections for Scan
 	q      *sql.DB // read-only connections for short lookups
 	closed atomic.Bool
+	reads  atomic.Uint64 // records read by Scan, for the conformance suite
 	broken atomic.Bool
 
 	// Statements prepared once on the writer connection.
@@ -125,14 +126,14 @@ func insertChunks() [3]int { return [3]int{64, 8, 1} }
 // error wrapping [ErrSchemaTooNew] if the schema is newer than this package.
 func Open(ctx context.Context, path string, opts *Options) (*Register, error) {
 	if path == "" {
-		return nil, errors.New("sqliteregister: percorso del file non indicato")
+		return nil, errors.New("sqliteregister: no file path")
 	}
 	var o Options
 	if opts != nil {
 		o = *opts
 	}
 	if o.Synchronous != SynchronousFull && o.Synchronous != SynchronousNormal {
-		return nil, fmt.Errorf("sqliteregister: livello di sincronizzazione %d non valido", int(o.Synchronous))
+		return nil, fmt.Errorf("sqliteregister: invalid synchronous level %d", int(o.Synchronous))
 	}
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = defaultBusyTimeout
@@ -142,7 +143,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Register, error) {
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return nil, fmt.Errorf("sqliteregister: percorso del file non valido: %w", err)
+		return nil, fmt.Errorf("sqliteregister: invalid file path: %w", err)
 	}
 	w, err := openWriter(ctx, abs, o)
 	if err != nil {
@@ -161,7 +162,7 @@ func Open(ctx context.Context, path string, opts *Options) (*Register, error) {
 	}
 	reg := &Register{w: w, r: r, q: q}
 	if err := reg.prepare(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("sqliteregister: apertura non riuscita: %w", err), q.Close(), r.Close(), w.Close())
+		return nil, errors.Join(fmt.Errorf("sqliteregister: open: %w", err), q.Close(), r.Close(), w.Close())
 	}
 	return reg, nil
 }
@@ -170,12 +171,12 @@ func Open(ctx context.Context, path string, opts *Options) (*Register, error) {
 func openReaders(ctx context.Context, abs string, o Options, n int) (*sql.DB, error) {
 	db, err := sql.Open("sqlite", dsn(abs, readerParams(o)))
 	if err != nil {
-		return nil, fmt.Errorf("sqliteregister: apertura in lettura non riuscita: %w", err)
+		return nil, fmt.Errorf("sqliteregister: open for reading: %w", err)
 	}
 	db.SetMaxOpenConns(n)
 	db.SetMaxIdleConns(n)
 	if err := db.PingContext(ctx); err != nil {
-		return nil, errors.Join(fmt.Errorf("sqliteregister: apertura in lettura non riuscita: %w", err), db.Close())
+		return nil, errors.Join(fmt.Errorf("sqliteregister: open for reading: %w", err), db.Close())
 	}
 	return db, nil
 }
@@ -204,7 +205,7 @@ func (r *Register) prepare(ctx context.Context) error {
 func openWriter(ctx context.Context, abs string, o Options) (*sql.DB, error) {
 	w, err := sql.Open("sqlite", dsn(abs, writerParams(o)))
 	if err != nil {
-		return nil, fmt.Errorf("sqliteregister: apertura non riuscita: %w", err)
+		return nil, fmt.Errorf("sqliteregister: open: %w", err)
 	}
 	// One connection: SQLite admits one writer at a time anyway, and a
 	// single connection makes the pool the queue of appenders, honouring
@@ -215,10 +216,10 @@ func openWriter(ctx context.Context, abs string, o Options) (*sql.DB, error) {
 	w.SetConnMaxIdleTime(0)
 	var mode string
 	if err := w.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil {
-		return nil, errors.Join(fmt.Errorf("sqliteregister: apertura non riuscita: %w", err), w.Close())
+		return nil, errors.Join(fmt.Errorf("sqliteregister: open: %w", err), w.Close())
 	}
 	if !strings.EqualFold(mode, "wal") {
-		return nil, errors.Join(fmt.Errorf("sqliteregister: il file non supporta la modalità WAL (modalità %q)", mode), w.Close())
+		return nil, errors.Join(fmt.Errorf("sqliteregister: the file does not support WAL mode (mode %q)", mode), w.Close())
 	}
 	return w, nil
 }
@@ -288,30 +289,30 @@ func migrate(ctx context.Context, db *sql.DB, target int) error {
 	steps := migrations()[:target]
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("sqliteregister: migrazione dello schema non riuscita: %w", err)
+		return fmt.Errorf("sqliteregister: schema migration: %w", err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	var current int
 	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&current); err != nil {
-		return fmt.Errorf("sqliteregister: lettura della versione dello schema non riuscita: %w", err)
+		return fmt.Errorf("sqliteregister: reading the schema version: %w", err)
 	}
 	if current > len(migrations()) {
-		return fmt.Errorf("%w: versione %d, supportata fino alla %d", ErrSchemaTooNew, current, len(migrations()))
+		return fmt.Errorf("%w: version %d, supported up to %d", ErrSchemaTooNew, current, len(migrations()))
 	}
 	if current >= target {
 		return nil
 	}
 	for i := current; i < target; i++ {
 		if _, err := tx.ExecContext(ctx, steps[i]); err != nil {
-			return fmt.Errorf("sqliteregister: migrazione dello schema alla versione %d non riuscita: %w", i+1, err)
+			return fmt.Errorf("sqliteregister: schema migration to version %d: %w", i+1, err)
 		}
 	}
 	// PRAGMA takes no parameters; target is an int, not user input.
 	if _, err := tx.ExecContext(ctx, "PRAGMA user_version = "+strconv.Itoa(target)); err != nil {
-		return fmt.Errorf("sqliteregister: migrazione dello schema non riuscita: %w", err)
+		return fmt.Errorf("sqliteregister: schema migration: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("sqliteregister: migrazione dello schema non riuscita: %w", err)
+		return fmt.Errorf("sqliteregister: schema migration: %w", err)
 	}
 	return nil
 }
@@ -365,7 +366,7 @@ func version(row *sql.Row) (uint64, error) {
 
 // Head returns the sequence number and hash of the last record.
 func (r *Register) Head(ctx context.Context) (register.Head, error) {
-	const op = "lettura della testa"
+	const op = "reading the head"
 	if r.closed.Load() {
 		return register.Head{}, r.errClosed(op)
 	}
@@ -378,7 +379,7 @@ func (r *Register) Head(ctx context.Context) (register.Head, error) {
 
 // Version returns the number of records stored for stream.
 func (r *Register) Version(ctx context.Context, stream string) (uint64, error) {
-	const op = "lettura della versione"
+	const op = "reading the version"
 	if r.closed.Load() {
 		return 0, r.errClosed(op)
 	}
@@ -393,7 +394,7 @@ func (r *Register) Version(ctx context.Context, stream string) (uint64, error) {
 // versions and the head inside it. A nil error means the transaction was
 // committed, and with SynchronousFull fsynced.
 func (r *Register) Append(ctx context.Context, b register.Batch) error {
-	const op = "scrittura"
+	const op = "append"
 	if r.closed.Load() {
 		return r.errClosed(op)
 	}
@@ -469,7 +470,7 @@ func (r *Register) stored(b register.Batch) (bool, error) {
 // may still hold open on it.
 func (r *Register) breakDown(cause error) error {
 	r.broken.Store(true)
-	return fmt.Errorf("sqliteregister: conferma della scrittura non riuscita: %w: %w", register.ErrBroken, errors.Join(cause, r.w.Close()))
+	return fmt.Errorf("sqliteregister: commit: %w: %w", register.ErrBroken, errors.Join(cause, r.w.Close()))
 }
 
 // rollback ends a failed transaction. If even that fails, the state of the
@@ -498,7 +499,7 @@ func (r *Register) store(ctx context.Context, tx *sql.Tx, b register.Batch) erro
 			return err
 		}
 		if v != b.Versions[stream] {
-			return fmt.Errorf("sqliteregister: attesa versione %d, trovata %d: %w", b.Versions[stream], v, register.ErrVersionConflict)
+			return fmt.Errorf("sqliteregister: expected version %d, found %d: %w", b.Versions[stream], v, register.ErrVersionConflict)
 		}
 	}
 	h, err := head(tx.StmtContext(ctx, r.headStmt).QueryRowContext(ctx))
@@ -506,7 +507,7 @@ func (r *Register) store(ctx context.Context, tx *sql.Tx, b register.Batch) erro
 		return err
 	}
 	if h.Seq != b.Head.Seq || !bytes.Equal(h.Hash, b.Head.Hash) {
-		return fmt.Errorf("sqliteregister: attesa testa %d, trovata %d: %w", b.Head.Seq, h.Seq, register.ErrHeadMoved)
+		return fmt.Errorf("sqliteregister: expected head %d, found %d: %w", b.Head.Seq, h.Seq, register.ErrHeadMoved)
 	}
 	recs := b.Records
 	chunks := insertChunks()
@@ -540,7 +541,7 @@ func (r *Register) store(ctx context.Context, tx *sql.Tx, b register.Batch) erro
 // time.
 func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[register.Record, error] {
 	return func(yield func(register.Record, error) bool) {
-		const op = "lettura dei record"
+		const op = "reading records"
 		if r.closed.Load() {
 			yield(register.Record{}, r.errClosed(op))
 			return
@@ -562,13 +563,22 @@ func (r *Register) Scan(ctx context.Context, f register.Filter) iter.Seq2[regist
 		defer rows.Close()
 		for rows.Next() {
 			var (
-				rec   register.Record
-				micro int64
+				rec      register.Record
+				seq, ver int64
+				micro    int64
 			)
-			if err := rows.Scan(&rec.Seq, &rec.Stream, &rec.Version, &rec.Kind, &rec.Territory, &micro, &rec.Hash, &rec.Body); err != nil {
+			if err := rows.Scan(&seq, &rec.Stream, &ver, &rec.Kind, &rec.Territory, &micro, &rec.Hash, &rec.Body); err != nil {
 				yield(register.Record{}, r.fail(ctx, op, err))
 				return
 			}
+			if seq < 1 || ver < 1 {
+				// No entry has such a row: it was added behind the
+				// register's back, and Verify reports it as tampering.
+				yield(register.Record{}, fmt.Errorf("sqliteregister: stored row with sequence number %d and version %d: %w", seq, ver, register.ErrTampered))
+				return
+			}
+			rec.Seq, rec.Version = uint64(seq), uint64(ver)
+			r.reads.Add(1)
 			if err := ctx.Err(); err != nil {
 				yield(register.Record{}, r.fail(ctx, op, err))
 				return
