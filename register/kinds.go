@@ -103,16 +103,19 @@ var incidentStepKinds = []string{
 const (
 	// OutcomePresenceProvided: the precautionary presence took place.
 	OutcomePresenceProvided = "presence_provided"
-	// OutcomeNotNeeded: the presence turned out not to be needed.
-	OutcomeNotNeeded = "not_needed"
 	// OutcomeNoEvent: the appointment took place without any event.
 	OutcomeNoEvent = "no_event"
+	// OutcomeIncident: a violent event occurred; the incident has a stream
+	// of its own.
+	OutcomeIncident = "incident"
+	// OutcomeServiceUserAbsent: the service user did not come.
+	OutcomeServiceUserAbsent = "service_user_absent"
 )
 
 // Outcomes returns the codes [DataOutcome] may hold; [Log.Append] refuses
 // any other.
 func Outcomes() []string {
-	return []string{OutcomePresenceProvided, OutcomeNotNeeded, OutcomeNoEvent}
+	return []string{OutcomePresenceProvided, OutcomeNoEvent, OutcomeIncident, OutcomeServiceUserAbsent}
 }
 
 // The codes of [DataIncidentKind]: the kinds of violent event of the

@@ -41,7 +41,7 @@ func randomHistory(t *testing.T, l *register.Log, c *clock, r *rand.Rand, prefix
 			case register.KindRequestSubmitted:
 				data = fmt.Sprintf(`{"appointment_at":%q}`, start.Add(time.Duration(r.IntN(200))*time.Hour).Format(time.RFC3339))
 			case register.KindRequestCompleted:
-				data = fmt.Sprintf(`{"outcome":%q}`, []string{"presence_provided", "not_needed"}[r.IntN(2)])
+				data = fmt.Sprintf(`{"outcome":%q}`, []string{"presence_provided", "service_user_absent"}[r.IntN(2)])
 			case register.KindIncidentReported:
 				data = fmt.Sprintf(`{"incident_kind":%q}`, []string{"threat", "damage"}[r.IntN(2)])
 			}

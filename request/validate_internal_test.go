@@ -2,11 +2,13 @@ package request
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/register"
 )
 
 // Every tag used by the request's structs has an Italian and an English
@@ -95,5 +97,18 @@ func TestStripIndexes(t *testing.T) {
 		if p, i := stripIndexes(in); p != want.path || i != want.index {
 			t.Errorf("stripIndexes(%q) = %q, %d", in, p, i)
 		}
+	}
+}
+
+// The outcomes a request may record are exactly the codes the register
+// accepts in register.DataOutcome: neither list may drift from the other.
+func TestOutcomesAreTheRegisters(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, o := range Outcomes() {
+		got = append(got, string(o))
+	}
+	if want := register.Outcomes(); !slices.Equal(got, want) {
+		t.Errorf("request.Outcomes() = %v, register.Outcomes() = %v", got, want)
 	}
 }
