@@ -4,6 +4,9 @@ package main
 
 import "os"
 
+// hasFileLock reports whether lockFile really locks.
+const hasFileLock = false
+
 // lockFile does nothing on systems without flock(2): keeping one
 // FileRegister per file is then the caller's duty.
 func lockFile(*os.File) error { return nil }

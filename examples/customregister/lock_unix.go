@@ -9,6 +9,9 @@ import (
 	"syscall"
 )
 
+// hasFileLock reports whether lockFile really locks.
+const hasFileLock = true
+
 // lockFile takes an exclusive flock(2) on f, released when f is closed.
 // The lock belongs to the open file, so a second Open of the same file
 // fails even in the same process.
