@@ -22,7 +22,7 @@
 //     [notify.Dedup] and the other combinators wrap it for that;
 //   - is safe for concurrent use.
 //
-// [notifytest.Run] checks all of this against a peer the test controls.
+// notifytest.Run checks all of this against a peer the test controls.
 //
 // # What to copy
 //

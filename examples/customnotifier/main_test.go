@@ -49,7 +49,7 @@ func TestRunGivesUp(t *testing.T) {
 	if code := run(t.Context(), []string{"-fail", "10", "-attempts", "2", "-lang", "en"}, &stdout, &stderr); code != 1 {
 		t.Fatalf("exit code %d, want 1", code)
 	}
-	if !strings.Contains(stderr.String(), "2 tentativi") || !strings.Contains(stderr.String(), "503") {
+	if !strings.Contains(stderr.String(), "status 503 Service Unavailable") {
 		t.Errorf("the error does not say what happened: %s", stderr.String())
 	}
 	notifytest.AssertNoLeak(t, demoSecrets, stdout.String(), stderr.String())

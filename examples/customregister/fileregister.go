@@ -12,7 +12,9 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -30,7 +32,7 @@ import (
 // can leave only a prefix of the last batch, which Open drops.
 
 // header is the first line of every file.
-var header = []byte(`{"format":"sostegno-register-jsonl","version":1}` + "\n")
+const header = `{"format":"sostegno-register-jsonl","version":1}` + "\n"
 
 // line is one record of the file.
 type line struct {
@@ -99,6 +101,7 @@ var (
 type FileRegister struct {
 	path    string
 	dropped int64
+	reads   atomic.Uint64 // records Scan decoded, for the tests of streaming
 
 	mu       sync.RWMutex
 	f        *os.File
@@ -147,7 +150,7 @@ func (r *FileRegister) open(ctx context.Context) error {
 		if _, err := io.ReadFull(r.f, head); err != nil {
 			return fmt.Errorf("fileregister: %w", err)
 		}
-		if !bytes.HasPrefix(header, head) {
+		if !strings.HasPrefix(header, string(head)) {
 			return fmt.Errorf("%w: no register header", ErrCorrupt)
 		}
 		return r.create()
@@ -176,7 +179,7 @@ func (r *FileRegister) create() error {
 	if err := r.f.Truncate(0); err != nil {
 		return fmt.Errorf("fileregister: %w", err)
 	}
-	if _, err := r.f.Write(header); err != nil {
+	if _, err := r.f.WriteString(header); err != nil {
 		return fmt.Errorf("fileregister: %w", err)
 	}
 	if err := r.f.Sync(); err != nil {
@@ -204,7 +207,7 @@ func recoverFile(ctx context.Context, ra io.ReaderAt) (recovered, error) {
 	rec := recovered{versions: make(map[string]uint64)}
 	br := bufio.NewReaderSize(io.NewSectionReader(ra, 0, 1<<62), 64<<10)
 	buf, err := readLine(br, nil)
-	if (err != nil && err != io.EOF) || !bytes.Equal(buf, header) {
+	if (err != nil && err != io.EOF) || string(buf) != header {
 		return rec, fmt.Errorf("%w: no register header", ErrCorrupt)
 	}
 	var (
@@ -405,6 +408,7 @@ func (r *FileRegister) Scan(ctx context.Context, f register.Filter) iter.Seq2[re
 				return
 			}
 			lineNo++
+			r.reads.Add(1)
 			l, err := decodeLine(buf)
 			if err != nil {
 				fail(fmt.Errorf("%w: line %d: %w", ErrCorrupt, lineNo, err))

@@ -1,6 +1,6 @@
 // Command customregister shows how to write a storage backend for the
 // register: [FileRegister], a [register.Register] over a JSON-lines file,
-// which passes the conformance suite [registertest.Run].
+// which passes the conformance suite registertest.Run.
 //
 // # The contract
 //
