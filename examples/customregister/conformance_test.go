@@ -21,7 +21,7 @@ func TestConformance(t *testing.T) {
 			return registertest.Instance{}, err
 		}
 		t.Cleanup(func() { _ = r.Close() })
-		return registertest.Instance{Register: r, Tamper: tamperer{path}}, nil
+		return registertest.Instance{Register: r, Tamper: tamperer{path}, Reads: r.reads.Load}, nil
 	})
 }
 
