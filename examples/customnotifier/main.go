@@ -55,6 +55,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/incident"
 	"github.com/sostegno/sostegno/notify"
 )
 
@@ -115,13 +116,13 @@ func demo(ctx context.Context, out io.Writer, fail, attempts int, lang language.
 
 	// Step 2 of an emergency: the colleague alerted must phone the
 	// Operations Centre. Names and number are fictitious.
-	m, err := notify.CallScript{
+	m, err := incident.CallScript{
 		Key:           "incident-demo-1/call-operations-centre",
 		To:            []notify.Recipient{{Role: guideline.RoleOperator, Name: "Collega di turno", Phone: "+393330000001"}},
 		Caller:        "Operatrice Esempio",
 		Service:       "Servizio Sociale Professionale Territoriale",
 		Venue:         guideline.Venue{Name: "Sede di esempio", Address: "via dell'Esempio 1, Milano"},
-		Event:         notify.EventThreat,
+		Kinds:         incident.NewKinds(incident.Threat),
 		PeoplePresent: 2,
 		Number:        guideline.MilanoOperationsCentrePhone,
 		Language:      lang,
