@@ -113,6 +113,10 @@ func TestSuiteFails(t *testing.T) {
 		name   string
 		wrap   func(register.Register) registertest.Instance
 		failed []string
+		// mayFail are cases the broken backend fails only when goroutines
+		// happen to interleave: whether two Logs race on one stream
+		// depends on the scheduler, not on the backend.
+		mayFail []string
 	}{
 		{
 			"Limit ignorato",
@@ -120,6 +124,7 @@ func TestSuiteFails(t *testing.T) {
 				return registertest.Instance{Register: broken{Register: r, ignoreLimit: true}}
 			},
 			[]string{"ScanFilter", "ScanIndexOnly", "ScanPages", "ScanYieldsCopies"},
+			nil,
 		},
 		{
 			"corpi omessi anche dove richiesti",
@@ -127,6 +132,7 @@ func TestSuiteFails(t *testing.T) {
 				return registertest.Instance{Register: broken{Register: r, dropBodies: true}}
 			},
 			[]string{"ScanIndexOnly"},
+			nil,
 		},
 		{
 			"versioni non controllate",
@@ -134,6 +140,7 @@ func TestSuiteFails(t *testing.T) {
 				return registertest.Instance{Register: broken{Register: r, ignoreVersions: true}}
 			},
 			[]string{"BatchAllOrNothing", "VersionConflict", "GuardWithoutRecords", "VersionCheckFirst", "RacingAppends"},
+			[]string{"ConcurrentLogs"},
 		},
 		{
 			"contesto ignorato dallo Scan",
@@ -141,6 +148,7 @@ func TestSuiteFails(t *testing.T) {
 				return registertest.Instance{Register: broken{Register: r, ignoreCtx: true}}
 			},
 			[]string{"ContextDone", "ContextDoneDuringScan"},
+			nil,
 		},
 		{
 			"records yielded share the backend's storage",
@@ -148,6 +156,7 @@ func TestSuiteFails(t *testing.T) {
 				return registertest.Instance{Register: broken{Register: r, share: new(sync.Map)}}
 			},
 			[]string{"ScanYieldsCopies"},
+			nil,
 		},
 		{
 			"whole result collected before the first record",
@@ -156,6 +165,7 @@ func TestSuiteFails(t *testing.T) {
 				return registertest.Instance{Register: broken{Register: r, collectAll: true, reads: reads}, Reads: reads.Load}
 			},
 			[]string{"ScanStreams"},
+			nil,
 		},
 		{
 			"manomissione invisibile",
@@ -163,6 +173,7 @@ func TestSuiteFails(t *testing.T) {
 				return registertest.Instance{Register: r, Tamper: blind{}}
 			},
 			[]string{"VerifyAltered", "VerifyReordered", "VerifyDeleted", "VerifyTruncated"},
+			nil,
 		},
 	}
 	for _, tt := range tests {
@@ -181,8 +192,14 @@ func TestSuiteFails(t *testing.T) {
 					t.Errorf("il caso %s non è fallito; errori:\n%s", name, msg)
 				}
 			}
-			if got := strings.Count(msg, " (rule: "); got != len(tt.failed) {
-				t.Errorf("falliti %d casi, attesi %d (%v):\n%s", got, len(tt.failed), tt.failed, msg)
+			optional := 0
+			for _, name := range tt.mayFail {
+				if strings.Contains(msg, name+" (rule: ") {
+					optional++
+				}
+			}
+			if got := strings.Count(msg, " (rule: ") - optional; got != len(tt.failed) {
+				t.Errorf("%d cases failed, want %d (%v, and possibly %v):\n%s", got, len(tt.failed), tt.failed, tt.mayFail, msg)
 			}
 		})
 	}
