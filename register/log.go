@@ -316,7 +316,7 @@ func (l *Log) checkEvent(i int, ev *Event, internal bool) error {
 		return bad("Kind", "è obbligatorio")
 	case !internal && (ev.Stream == AccessStream || ev.Kind == KindAccess):
 		return bad("Kind", "è riservato al registro degli accessi")
-	case !ev.Actor.Role.Valid():
+	case !ValidActorRole(ev.Actor.Role):
 		return bad("Actor.Role", "non è un ruolo delle linee guida")
 	case !utf8.ValidString(ev.Territory):
 		return bad("Territory", "non è UTF-8 valido")
@@ -392,7 +392,7 @@ const maxPurpose = 500
 func (a Access) check() error {
 	p := strings.TrimSpace(a.Purpose)
 	switch {
-	case !a.Actor.Role.Valid():
+	case !ValidActorRole(a.Actor.Role):
 		return fmt.Errorf("%w: ruolo dell'attore", ErrInvalidAccess)
 	case strings.TrimSpace(a.Actor.ID) == "" || !utf8.ValidString(a.Actor.ID):
 		return fmt.Errorf("%w: identificativo dell'attore", ErrInvalidAccess)
