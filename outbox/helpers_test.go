@@ -136,3 +136,6 @@ func assertNoPersonalData(t testing.TB, l *register.Log) {
 		}
 	}
 }
+
+// maxTime is after every message's queueing.
+var maxTime = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
