@@ -24,15 +24,21 @@ const twoProcessMessages = 10_000
 // queueBacklog queues n messages on l, 500 per append.
 func queueBacklog(t testing.TB, l *register.Log, n int) map[string]bool {
 	t.Helper()
+	return queueBacklogPrefix(t, l, "backlog", n)
+}
+
+// queueBacklogPrefix queues n messages keyed prefix-i on l, 500 per append.
+func queueBacklogPrefix(t testing.TB, l *register.Log, prefix string, n int) map[string]bool {
+	t.Helper()
 	keys := make(map[string]bool, n)
 	for start := 0; start < n; start += 500 {
 		msgs := make([]notify.Message, 0, 500)
 		for i := start; i < min(start+500, n); i++ {
-			m := msg(fmt.Sprintf("backlog-%05d", i), notify.Normal)
+			m := msg(fmt.Sprintf("%s-%05d", prefix, i), notify.Normal)
 			keys[m.Key] = true
 			msgs = append(msgs, m)
 		}
-		if _, err := outbox.Queue(context.Background(), l, outbox.Cause{Stream: fmt.Sprintf("request/%d", start), Actor: official}, msgs...); err != nil {
+		if _, err := outbox.Queue(context.Background(), l, outbox.Cause{Stream: fmt.Sprintf("request/%s/%d", prefix, start), Actor: official}, msgs...); err != nil {
 			t.Fatal(err)
 		}
 	}
