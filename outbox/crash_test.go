@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/sostegno/sostegno/notify"
+	"github.com/sostegno/sostegno/notify/notifytest"
 	"github.com/sostegno/sostegno/notify/webhooknotify"
 	"github.com/sostegno/sostegno/outbox"
 	"github.com/sostegno/sostegno/register"
@@ -309,5 +310,37 @@ func checkCrashFile(t *testing.T, l *register.Log, rc *receiver, keys []string) 
 	}
 	if len(delivered)+len(deadKeys) != len(keys) {
 		t.Errorf("%d delivered and %d dead letters for %d messages", len(delivered), len(deadKeys), len(keys))
+	}
+}
+
+// TestCrashRightAfterTheAppend kills a process right after it appended a
+// change of state with two notifications, before any dispatcher ran: a
+// dispatcher started afterwards delivers both.
+func TestCrashRightAfterTheAppend(t *testing.T) {
+	t.Parallel()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "registro.db")
+	cmd := exec.Command(exe, "-test.run=^$")
+	cmd.Env = append(os.Environ(), childEnv+"=append", dbEnv+"="+path)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	_ = cmd.Run()
+	if code := cmd.ProcessState.ExitCode(); code != -1 {
+		t.Fatalf("the child was not killed (code %d):\n%s", code, stderr.Bytes())
+	}
+	l := sqliteLog(t, path)
+	if es := entries(t, l, "request/crashed"); len(es) != 1 {
+		t.Fatalf("the change: %v", es)
+	}
+	rec := &notifytest.Recorder{}
+	st, err := outbox.NewDispatcher(l, rec, &outbox.Options{Concurrency: 1}).Drain(context.Background())
+	if err != nil || st.Delivered != 2 {
+		t.Fatalf("after the restart: %+v, %v", st, err)
+	}
+	if keys := rec.Keys(); keys[0] != "crashed-2" {
+		t.Errorf("the urgent message was not first: %v", keys)
 	}
 }

@@ -242,7 +242,7 @@ func (d *Dispatcher) due(now time.Time, rotate bool) []*tracked {
 	}
 	if len(normal) > room && rotate {
 		r := mathrand.N(len(normal))
-		normal = append(normal[r:], normal[:r]...)
+		normal = slices.Concat(normal[r:], normal[:r])
 	}
 	return append(urgent, normal[:min(room, len(normal))]...)
 }

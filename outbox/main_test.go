@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -21,7 +22,7 @@ import (
 // The test binary is also the child process of the crash and two-process
 // tests: the variables below tell it which, and where its register is.
 const (
-	childEnv    = "SOSTEGNO_OUTBOX_CHILD"    // "crash" or "drain"
+	childEnv    = "SOSTEGNO_OUTBOX_CHILD"    // "crash", "drain" or "append"
 	dbEnv       = "SOSTEGNO_OUTBOX_DB"       // the SQLite file
 	schemaEnv   = "SOSTEGNO_OUTBOX_SCHEMA"   // or the PostgreSQL schema (server in pgtest.URLEnv)
 	receiverEnv = "SOSTEGNO_OUTBOX_RECEIVER" // the webhook receiver of a crash child
@@ -34,6 +35,8 @@ func TestMain(m *testing.M) {
 		crashChild()
 	case "drain":
 		drainChild()
+	case "append":
+		appendChild()
 	default:
 		os.Exit(m.Run())
 	}
@@ -134,4 +137,23 @@ func drainChild() {
 	fmt.Fprintf(os.Stderr, "delivered %d, conflicts %d\n", total.Delivered, total.Conflicts)
 	_ = l.Close()
 	os.Exit(0)
+}
+
+// appendChild appends a change of state with two notifications, then
+// kills itself before any dispatcher runs.
+func appendChild() {
+	ctx := context.Background()
+	l := childLog(ctx)
+	change := register.Event{Stream: "request/crashed", Kind: register.KindRequestSubmitted, Actor: official}
+	evs, err := outbox.Events(outbox.Cause{Stream: change.Stream, Actor: official}, msg("crashed-1", notify.Normal), msg("crashed-2", notify.Urgent))
+	if err != nil {
+		childFail(err)
+	}
+	expected := map[string]uint64{change.Stream: 0}
+	outbox.Expect(expected, evs)
+	if _, err := l.AppendBatch(ctx, expected, append([]register.Event{change}, evs...)...); err != nil {
+		childFail(err)
+	}
+	_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+	select {}
 }

@@ -189,7 +189,7 @@ func (m *tracked) letter() Letter {
 		QueuedAt: m.queued.Time, Status: m.status, Attempts: m.attempt, Reason: m.reason, Updated: m.last,
 	}
 	for _, r := range m.facts.Recipients {
-		l.Recipients = append(l.Recipients, Recipient{Role: r.Role, Channels: r.Channels})
+		l.Recipients = append(l.Recipients, Recipient(r))
 	}
 	if m.status == StatusPending {
 		l.NextAttempt = m.due

@@ -11,9 +11,6 @@ import (
 	"github.com/sostegno/sostegno/register/pgregister/pgtest"
 )
 
-// urlEnv names the variable that points the tests at a PostgreSQL server.
-const urlEnv = pgtest.URLEnv
-
 // postgresURL returns the server the tests use (see pgtest.URL).
 func postgresURL(t testing.TB) string { t.Helper(); return pgtest.URL(t) }
 
