@@ -138,8 +138,11 @@ type Dispatcher struct {
 	n   notify.Notifier
 	o   Options
 
-	mu  sync.Mutex // serialises drains; guards idx
-	idx *index
+	lanes [2]sync.Mutex // serialise the drains of each lane
+
+	mu       sync.Mutex // guards idx and inflight; never held while sending
+	idx      *index
+	inflight map[string]bool // streams of the messages being sent
 }
 
 // NewDispatcher returns a dispatcher that sends the messages queued in log
@@ -147,7 +150,7 @@ type Dispatcher struct {
 // outbox entry of the register once; later drains read only what was
 // appended since.
 func NewDispatcher(log *register.Log, n notify.Notifier, opts *Options) *Dispatcher {
-	return &Dispatcher{log: log, n: n, o: opts.withDefaults(), idx: newIndex()}
+	return &Dispatcher{log: log, n: n, o: opts.withDefaults(), idx: newIndex(), inflight: map[string]bool{}}
 }
 
 // Holder returns the identifier of the dispatcher's claims.
@@ -175,8 +178,11 @@ const maxConflicts = 1000
 // first, and returns when none is left: messages whose next attempt is
 // later, and messages claimed by another live dispatcher, are left for
 // later drains. Between two batches it reads the entries appended since,
-// so an urgent message queued meanwhile goes before the rest of a backlog
-// of normal ones.
+// so a message queued meanwhile is seen at once.
+//
+// Urgent messages have a lane of their own, drained concurrently with the
+// main one (which takes urgent messages first, then normal ones), so an
+// urgent message never waits for a batch of normal ones being sent.
 //
 // A claim lost to another dispatcher is not an error: the message is
 // theirs. If ctx ends while messages are being sent, the outcomes already
@@ -184,20 +190,47 @@ const maxConflicts = 1000
 // drain of this dispatcher (or by another dispatcher once their lease
 // expires), with the same idempotency key.
 func (d *Dispatcher) Drain(ctx context.Context) (DrainStats, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
+	var (
+		wg   sync.WaitGroup
+		sts  [2]DrainStats
+		errs [2]error
+	)
+	for _, l := range []lane{urgentLane, mainLane} {
+		wg.Go(func() { sts[l], errs[l] = d.drainLane(ctx, l) })
+	}
+	wg.Wait()
+	var st DrainStats
+	for _, x := range sts {
+		st.Claimed += x.Claimed
+		st.Delivered += x.Delivered
+		st.Failed += x.Failed
+		st.DeadLettered += x.DeadLettered
+		st.Conflicts += x.Conflicts
+	}
+	return st, errors.Join(errs[0], errs[1])
+}
+
+// lane is one of the dispatcher's two lanes.
+type lane int
+
+const (
+	// urgentLane takes only urgent messages.
+	urgentLane lane = iota
+	// mainLane takes urgent messages first, then normal ones.
+	mainLane
+)
+
+// drainLane drains what is due for lane l, one batch at a time.
+func (d *Dispatcher) drainLane(ctx context.Context, l lane) (DrainStats, error) {
+	d.lanes[l].Lock()
+	defer d.lanes[l].Unlock()
 	var st DrainStats
 	rotate, lost := false, 0
 	for {
-		if err := d.idx.catchUp(ctx, d.log); err != nil {
-			return st, err
-		}
-		work := d.due(d.o.Now(), rotate)
-		if len(work) == 0 {
-			return st, nil
-		}
-		err := d.round(ctx, work, &st)
+		err := d.round(ctx, l, rotate, &st)
 		switch {
+		case errors.Is(err, errNothingDue):
+			return st, nil
 		case err == nil:
 			lost = 0
 		case errors.Is(err, register.ErrVersionConflict):
@@ -213,21 +246,29 @@ func (d *Dispatcher) Drain(ctx context.Context) (DrainStats, error) {
 	}
 }
 
-// due returns the messages to work on now, at most a batch: every due
-// urgent one first, then normal ones, oldest due first. After a conflict,
-// the normal ones start at a random place, so that dispatchers draining
-// one backlog stop taking the same batch.
-func (d *Dispatcher) due(now time.Time, rotate bool) []*tracked {
+// errNothingDue ends a lane's drain.
+var errNothingDue = errors.New("outbox: nothing due")
+
+// due returns the messages lane l should work on now, at most a batch:
+// every due urgent one first, then (in the main lane) normal ones, oldest
+// due first. A message being sent by this dispatcher is not due; a claim
+// of this dispatcher's Holder that it is not working on was left by a
+// previous run, and is due. After a conflict, the normal ones start at a
+// random place, so that dispatchers draining one backlog stop taking the
+// same batch. The caller holds mu.
+func (d *Dispatcher) due(now time.Time, l lane, rotate bool) []*tracked {
 	var urgent, normal []*tracked
 	for _, m := range d.idx.msgs {
-		ready := m.status == StatusPending && !m.due.After(now) ||
-			m.status == StatusClaimed && (!m.lease.After(now) || m.holder == d.o.Holder)
-		if !ready {
+		if d.inflight[m.stream] {
 			continue
 		}
-		if m.facts.Priority == "urgent" {
+		ready := m.status == StatusPending && !m.due.After(now) ||
+			m.status == StatusClaimed && (!m.lease.After(now) || m.holder == d.o.Holder)
+		switch {
+		case !ready:
+		case m.facts.Priority == "urgent":
 			urgent = append(urgent, m)
-		} else {
+		case l == mainLane:
 			normal = append(normal, m)
 		}
 	}
@@ -235,7 +276,6 @@ func (d *Dispatcher) due(now time.Time, rotate bool) []*tracked {
 		return cmp.Or(a.due.Compare(b.due), cmp.Compare(a.queued.Seq, b.queued.Seq))
 	}
 	slices.SortFunc(urgent, order)
-	slices.SortFunc(normal, order)
 	room := d.o.BatchSize - len(urgent)
 	if room <= 0 {
 		return urgent[:d.o.BatchSize]
@@ -243,6 +283,8 @@ func (d *Dispatcher) due(now time.Time, rotate bool) []*tracked {
 	if len(normal) > room && rotate {
 		r := mathrand.N(len(normal))
 		normal = slices.Concat(normal[r:], normal[:r])
+	} else {
+		slices.SortFunc(normal, order)
 	}
 	return append(urgent, normal[:min(room, len(normal))]...)
 }
@@ -292,10 +334,57 @@ func (d *Dispatcher) append(ctx context.Context, ms []*tracked, evs []register.E
 	return nil
 }
 
-// round claims (or dead-letters) work in one append, opens and sends what
-// it claimed, and records the outcomes in one append.
-func (d *Dispatcher) round(ctx context.Context, work []*tracked, st *DrainStats) error {
+// job is a claimed message being sent: its entry and facts, copied
+// under mu so that sending needs no lock.
+type job struct {
+	m       *tracked
+	version uint64 // the stream's version after the claim
+	queued  register.Entry
+	facts   facts
+}
+
+// round reads what was appended since the last round, claims (or
+// dead-letters) what is due for lane l in one append, opens and sends what
+// it claimed, and records the outcomes in one append. It returns
+// errNothingDue when nothing is due.
+func (d *Dispatcher) round(ctx context.Context, l lane, rotate bool, st *DrainStats) error {
+	jobs, err := d.claim(ctx, l, rotate, st)
+	if err != nil || len(jobs) == 0 {
+		return err
+	}
+	defer func() {
+		d.mu.Lock()
+		for _, j := range jobs {
+			delete(d.inflight, j.m.stream)
+		}
+		d.mu.Unlock()
+	}()
+	// Sending must end well before the claims' lease does, however many
+	// messages the batch holds: what is not sent by then times out and is
+	// retried later, rather than sent by two dispatchers at once.
+	sendBy := time.Now().Add(d.o.Lease - d.o.Lease/4)
+	msgs, unreadable, err := d.open(ctx, jobs)
+	if err != nil {
+		return err
+	}
+	errs := d.send(ctx, sendBy, msgs, unreadable)
+	return d.mark(ctx, jobs, errs, unreadable, st)
+}
+
+// claim catches up, and claims or dead-letters in one append what is due
+// for lane l. The claimed messages are in flight until their outcome is
+// recorded.
+func (d *Dispatcher) claim(ctx context.Context, l lane, rotate bool, st *DrainStats) ([]job, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.idx.catchUp(ctx, d.log); err != nil {
+		return nil, err
+	}
 	now := d.o.Now()
+	work := d.due(now, l, rotate)
+	if len(work) == 0 {
+		return nil, errNothingDue
+	}
 	lease := now.Add(d.o.Lease)
 	evs := make([]register.Event, len(work))
 	var claimed []*tracked
@@ -317,57 +406,58 @@ func (d *Dispatcher) round(ctx context.Context, work []*tracked, st *DrainStats)
 		}
 	}
 	if err := d.append(ctx, work, evs); err != nil {
-		return err
+		return nil, err
 	}
 	st.Claimed += len(claimed)
 	st.DeadLettered += dead
-	if len(claimed) == 0 {
-		return nil
+	jobs := make([]job, len(claimed))
+	for i, m := range claimed {
+		d.inflight[m.stream] = true
+		jobs[i] = job{m: m, version: m.version, queued: m.queued, facts: m.facts}
 	}
-	msgs, unreadable, err := d.open(ctx, claimed)
-	if err != nil {
-		return err
-	}
-	errs := d.send(ctx, claimed, msgs, unreadable)
-	return d.mark(ctx, claimed, errs, unreadable, st)
+	return jobs, nil
 }
 
 // open opens the content of the claimed messages, with one entry in the
 // access log for all of them.
-func (d *Dispatcher) open(ctx context.Context, ms []*tracked) ([]notify.Message, []bool, error) {
-	entries := make([]register.Entry, len(ms))
-	for i, m := range ms {
-		entries[i] = m.queued
+func (d *Dispatcher) open(ctx context.Context, jobs []job) ([]notify.Message, []bool, error) {
+	entries := make([]register.Entry, len(jobs))
+	for i, j := range jobs {
+		entries[i] = j.queued
 	}
 	opened, err := d.log.UnsealBatch(ctx, register.Access{Actor: Actor, Purpose: Purpose}, entries)
 	if err != nil {
 		return nil, nil, fmt.Errorf("outbox: opening the messages: %w", err)
 	}
-	msgs := make([]notify.Message, len(ms))
-	unreadable := make([]bool, len(ms))
+	msgs := make([]notify.Message, len(jobs))
+	unreadable := make([]bool, len(jobs))
 	for i, o := range opened {
 		if o.Err == nil {
-			msgs[i], o.Err = decodeMessage(ms[i].facts, o.Plain)
+			msgs[i], o.Err = decodeMessage(jobs[i].facts, o.Plain)
 		}
 		unreadable[i] = o.Err != nil
 	}
 	return msgs, unreadable, nil
 }
 
-// send sends the readable messages concurrently and returns each one's
-// error.
-func (d *Dispatcher) send(ctx context.Context, ms []*tracked, msgs []notify.Message, skip []bool) []error {
-	errs := make([]error, len(ms))
+// send sends the readable messages concurrently, each within SendTimeout
+// and all by sendBy, and returns each one's error.
+func (d *Dispatcher) send(ctx context.Context, sendBy time.Time, msgs []notify.Message, skip []bool) []error {
+	errs := make([]error, len(msgs))
 	sem := make(chan struct{}, d.o.Concurrency)
 	var wg sync.WaitGroup
-	for i := range ms {
+	for i := range msgs {
 		if skip[i] {
 			continue
 		}
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			sctx, cancel := context.WithTimeout(ctx, d.o.SendTimeout)
+			by := time.Now().Add(d.o.SendTimeout)
+			if sendBy.Before(by) {
+				by = sendBy
+			}
+			sctx, cancel := context.WithDeadline(ctx, by)
 			defer cancel()
 			errs[i] = d.n.Notify(sctx, msgs[i])
 			if errs[i] != nil && sctx.Err() != nil && ctx.Err() == nil {
@@ -391,7 +481,9 @@ const markTimeout = 10 * time.Second
 // mark records the outcome of each claimed message in one append. After a
 // conflict (a claim whose lease expired was taken by another dispatcher)
 // it drops the outcomes of the messages taken and records the others.
-func (d *Dispatcher) mark(ctx context.Context, ms []*tracked, errs []error, unreadable []bool, st *DrainStats) error {
+func (d *Dispatcher) mark(ctx context.Context, jobs []job, errs []error, unreadable []bool, st *DrainStats) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
 	stopped := ctx.Err() != nil
 	// Outcomes already known are recorded even if ctx ended meanwhile.
 	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
@@ -404,7 +496,11 @@ func (d *Dispatcher) mark(ctx context.Context, ms []*tracked, errs []error, unre
 		kind    string
 	}
 	var outs []outcome
-	for i, m := range ms {
+	for i, j := range jobs {
+		m := j.m
+		if d.idx.msgs[m.stream] != m || m.version != j.version {
+			continue // its lease expired and another dispatcher took it
+		}
 		var ev register.Event
 		switch {
 		case unreadable[i]:
@@ -510,17 +606,41 @@ func (d *Dispatcher) wait(attempt int, p notify.Priority) time.Duration {
 	return w
 }
 
-// Run drains the register until ctx ends, then returns ctx's error. After
-// each drain it waits until the next message is due, a lease expires, or
-// PollInterval passes, whichever comes first. It survives errors of the
-// register (passing them to OnError and trying again after PollInterval),
-// except [register.ErrBroken] and [register.ErrClosed], which it returns:
-// the register must then be reopened.
+// Run drains the register until ctx ends, then returns ctx's error. Each
+// lane (see [Dispatcher.Drain]) runs on its own: after each drain it waits
+// until its next message is due, a lease expires, or PollInterval passes,
+// whichever comes first. Run survives errors of the register (passing them
+// to OnError and trying again after PollInterval), except
+// [register.ErrBroken] and [register.ErrClosed], which it returns: the
+// register must then be reopened.
 func (d *Dispatcher) Run(ctx context.Context) error {
+	lctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var (
+		wg   sync.WaitGroup
+		errs [2]error
+	)
+	for _, l := range []lane{urgentLane, mainLane} {
+		wg.Go(func() {
+			if errs[l] = d.runLane(lctx, l); errs[l] != nil {
+				stop()
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// runLane drains lane l until ctx ends (returning nil) or the register
+// fails for good.
+func (d *Dispatcher) runLane(ctx context.Context, l lane) error {
 	for {
-		_, err := d.Drain(ctx)
+		_, err := d.drainLane(ctx, l)
 		if ctx.Err() != nil {
-			return ctx.Err()
+			return nil
 		}
 		wait := d.o.PollInterval
 		if err != nil {
@@ -531,28 +651,34 @@ func (d *Dispatcher) Run(ctx context.Context) error {
 				d.o.OnError(err)
 			}
 		} else {
-			wait = d.nextWake(wait)
+			wait = d.nextWake(l, wait)
 		}
 		t := time.NewTimer(wait)
 		select {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return ctx.Err()
+			return nil
 		}
 	}
 }
 
-// nextWake returns how long to wait before the next drain, at most limit.
-func (d *Dispatcher) nextWake(limit time.Duration) time.Duration {
+// nextWake returns how long lane l may wait before its next drain, at
+// most limit.
+func (d *Dispatcher) nextWake(l lane, limit time.Duration) time.Duration {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.o.Now()
 	wait := limit
 	for _, m := range d.idx.msgs {
+		if d.inflight[m.stream] || l == urgentLane && m.facts.Priority != "urgent" {
+			continue
+		}
 		at := m.due
-		if m.status == StatusClaimed {
+		if m.status == StatusClaimed && m.holder != d.o.Holder {
 			at = m.lease
+		} else if m.status == StatusClaimed {
+			at = now
 		}
 		wait = min(wait, max(at.Sub(now), 0))
 	}

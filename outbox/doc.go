@@ -43,10 +43,14 @@
 //     saying why, as a [Reason] code, never an error message.
 //
 // Claims and outcomes of many messages are batched in one append each, so
-// draining a backlog does not cost two commits per message. Urgent
-// messages ([notify.Urgent]) are taken first, and between two batches the
-// dispatcher reads what was queued meanwhile, so they never wait behind a
-// backlog of normal ones.
+// draining a backlog does not cost two commits per message. A batch stops
+// sending at three quarters of its lease: what is not sent by then times
+// out and is retried, never sent by two dispatchers at once. Urgent
+// messages ([notify.Urgent]) have a lane of their own, drained alongside
+// the main lane (which takes urgent messages first, then normal ones), so
+// they never wait behind a backlog of normal ones, even one being sent to
+// a slow server; between two batches each lane reads what was queued
+// meanwhile.
 //
 // Delivery is at least once: a dispatcher that dies between sending and
 // recording sends again, after a restart or after its lease expires, with

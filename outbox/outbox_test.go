@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -380,11 +381,16 @@ func TestUrgentBeforeBacklog(t *testing.T) {
 	l := memLog(t, nil)
 	queue(t, l, "request/1", "normal", 10, notify.Normal)
 	queue(t, l, "incident/1", "urgent", 1, notify.Urgent)
-	var sent []string
-	queuedDuring := false
+	var (
+		mu           sync.Mutex
+		sent         []string
+		queuedDuring bool
+	)
 	n := notify.NotifierFunc(func(ctx context.Context, m notify.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
 		sent = append(sent, m.Key)
-		if !queuedDuring {
+		if strings.HasPrefix(m.Key, "normal") && !queuedDuring {
 			// An emergency arrives while the backlog is being drained.
 			queuedDuring = true
 			queue(t, l, "incident/2", "later", 1, notify.Urgent)
@@ -395,9 +401,46 @@ func TestUrgentBeforeBacklog(t *testing.T) {
 	if _, err := d.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if len(sent) != 12 || sent[0] != "urgent-0" || sent[4] != "later-0" {
+	mu.Lock()
+	defer mu.Unlock()
+	if len(sent) != 12 || slices.Index(sent, "urgent-0") > 1 || slices.Index(sent, "later-0") > 5 {
 		t.Errorf("order: %v", sent)
 	}
+}
+
+func TestUrgentDoesNotWaitForASlowBatch(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		l := memLog(t, nil)
+		queue(t, l, "request/1", "slow", 4, notify.Normal)
+		rec := &notifytest.Recorder{}
+		n := notify.NotifierFunc(func(ctx context.Context, m notify.Message) error {
+			if m.Priority == notify.Normal {
+				time.Sleep(10 * time.Minute) // a mail server that answers slowly
+			}
+			return rec.Notify(ctx, m)
+		})
+		d := outbox.NewDispatcher(l, n, &outbox.Options{Lease: time.Hour, PollInterval: time.Second})
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error)
+		go func() { done <- d.Run(ctx) }()
+		time.Sleep(time.Minute)
+		queue(t, l, "incident/1", "emergency", 1, notify.Urgent)
+		time.Sleep(5 * time.Second)
+		synctest.Wait()
+		if keys := rec.Keys(); !slices.Equal(keys, []string{"emergency-0"}) {
+			t.Fatalf("sent while the normal batch is still being sent: %v", keys)
+		}
+		time.Sleep(10 * time.Minute)
+		synctest.Wait()
+		if rec.Len() != 5 {
+			t.Errorf("sent %d of 5", rec.Len())
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Run = %v", err)
+		}
+	})
 }
 
 func TestLeaseOfADeadDispatcher(t *testing.T) {
@@ -500,4 +543,37 @@ func TestTimelineShowsDeliveries(t *testing.T) {
 	if strings.Contains(string(b), knownName) || strings.Contains(string(b), knownEmail) {
 		t.Errorf("timeline leaks: %s", b)
 	}
+}
+
+func TestABatchEndsBeforeItsLease(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		l := memLog(t, nil)
+		queue(t, l, "request/1", "slow", 3, notify.Normal)
+		n := notify.NotifierFunc(func(ctx context.Context, m notify.Message) error {
+			select {
+			case <-time.After(100 * time.Second):
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+		d := outbox.NewDispatcher(l, n, &outbox.Options{Lease: 4 * time.Minute, Concurrency: 1, Jitter: -1})
+		start := time.Now()
+		st, err := d.Drain(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Sending stops at three quarters of the lease: one message was
+		// sent, the others time out and wait for their next attempt.
+		if st.Delivered != 1 || st.Failed != 2 || time.Since(start) >= 4*time.Minute {
+			t.Errorf("stats %+v after %v", st, time.Since(start))
+		}
+		late, _ := outbox.Undelivered(context.Background(), l, maxTime)
+		for _, x := range late {
+			if x.Reason != outbox.ReasonTimeout {
+				t.Errorf("%s: reason %s", x.Key, x.Reason)
+			}
+		}
+	})
 }
