@@ -39,13 +39,21 @@
 //	            the alert to colleagues, the call script for the
 //	            Operations Centre, the escalation to the responsible
 //	            official, and the Roster port (who is on duty where)
+//	outbox      the one bridge between the ports: notifications recorded
+//	            in the register with the change of state that causes them,
+//	            then delivered at least once by a dispatcher
+//	internal/lifecycle
+//	            what request and incident share: transition tables as
+//	            data, state as the fold of a stream, guarded appends
 //	examples/   runnable programs that wire everything together
 //
 // # Import rules
 //
 // guideline imports no other package of this module. notify and register
 // import only guideline; they never import the lifecycles (request,
-// incident) built on them. Adapters that pull in a third-party dependency
+// incident) or anything else built on them. outbox imports guideline,
+// notify and register, and is the only package below the lifecycles that
+// imports both ports. internal/lifecycle is used only by the lifecycles. Adapters that pull in a third-party dependency
 // live in their own sub-package, so that importing a port pulls in nothing
 // heavy. Wiring happens only in examples/. The test in this package checks
 // these rules on every run.

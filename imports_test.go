@@ -72,7 +72,25 @@ func TestImportRules(t *testing.T) {
 				t.Errorf("%s imports %s: the two ports are independent", rel, dep)
 			case !under(rel, "examples") && under(dep, "examples"):
 				t.Errorf("%s imports %s: only examples wire things together", rel, dep)
+			case (under(rel, "notify") || under(rel, "register")) && (under(dep, "outbox") || under(dep, "internal")):
+				t.Errorf("%s imports %s: the ports never import what is built on them", rel, dep)
+			case under(rel, "outbox") && !under(dep, "guideline") && dep != "notify" && dep != "register":
+				t.Errorf("%s imports %s: outbox imports only guideline and the two ports' own packages", rel, dep)
+			case under(dep, "internal/lifecycle") && !under(rel, "request") && !under(rel, "incident") && !under(rel, "internal/lifecycle"):
+				t.Errorf("%s imports %s: only the lifecycles use internal/lifecycle", rel, dep)
 			}
+		}
+	}
+	// outbox is the bridge: the one package outside the lifecycles that
+	// imports both ports.
+	for pkg, deps := range pkgs {
+		rel := strings.TrimPrefix(strings.TrimPrefix(pkg, module), "/")
+		if under(rel, "outbox") || under(rel, "internal/lifecycle") || under(rel, "request") || under(rel, "incident") || under(rel, "examples") {
+			continue
+		}
+		if slices.ContainsFunc(deps, func(d string) bool { return under(d, "notify") }) &&
+			slices.ContainsFunc(deps, func(d string) bool { return under(d, "register") }) {
+			t.Errorf("%s imports both notify and register: only outbox bridges them", rel)
 		}
 	}
 	// The ports' own packages pull in no adapter and no heavy dependency.

@@ -15,7 +15,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/sostegno/sostegno/guideline"
 	"golang.org/x/mod/sumdb/note"
 )
 
@@ -361,10 +360,6 @@ func ValidKind(kind string) bool {
 	return parts >= 2
 }
 
-// validActorRole reports whether an entry may name role as its actor's:
-// the roles of the guideline. It is the one place that says so.
-func validActorRole(role guideline.Role) bool { return role.Valid() }
-
 // checkEvent validates one event; the error names the field, not its value.
 func (l *Log) checkEvent(i int, ev *Event, internal bool) error {
 	bad := func(field, rule string) error { return &EventError{Index: i, Field: field, Rule: rule} }
@@ -387,7 +382,7 @@ func (l *Log) checkEvent(i int, ev *Event, internal bool) error {
 		return bad("Kind", RuleReserved)
 	case !ValidKind(ev.Kind):
 		return bad("Kind", RuleKindFormat)
-	case !validActorRole(ev.Actor.Role):
+	case !ValidActorRole(ev.Actor.Role):
 		return bad("Actor.Role", RuleRole)
 	case ev.Pseudonym != "" && !ev.Pseudonym.Valid():
 		return bad("Pseudonym", RulePseudonym)
@@ -467,7 +462,7 @@ const maxPurpose = 500
 func (a Access) check() error {
 	p := strings.TrimSpace(a.Purpose)
 	switch {
-	case !validActorRole(a.Actor.Role):
+	case !ValidActorRole(a.Actor.Role):
 		return fmt.Errorf("%w: actor role", ErrInvalidAccess)
 	case checkName(a.Actor.ID, true) != "":
 		return fmt.Errorf("%w: actor id", ErrInvalidAccess)

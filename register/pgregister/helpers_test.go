@@ -2,67 +2,23 @@ package pgregister_test
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/sostegno/sostegno/register/pgregister"
+	"github.com/sostegno/sostegno/register/pgregister/pgtest"
 )
 
-// urlEnv names the variable that points the tests at a PostgreSQL server.
-const urlEnv = "SOSTEGNO_POSTGRES_URL"
-
-// postgresURL returns the server the tests use. Without one the test is
-// skipped, except in CI, where PostgreSQL tests are mandatory.
-func postgresURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv(urlEnv)
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not set: in CI the PostgreSQL tests must run", urlEnv)
-		}
-		t.Skipf("PostgreSQL tests skipped: set %s, for example %s='postgres://postgres@127.0.0.1:5432/test?sslmode=disable' go test ./register/pgregister/", urlEnv, urlEnv)
-	}
-	return u
-}
+// postgresURL returns the server the tests use (see pgtest.URL).
+func postgresURL(t testing.TB) string { t.Helper(); return pgtest.URL(t) }
 
 // newPool returns a pool on the test server, closed when the test ends.
-// Every pool has its own connections, as a separate machine would.
-func newPool(t testing.TB, maxConns int32) *pgxpool.Pool {
-	t.Helper()
-	cfg, err := pgxpool.ParseConfig(postgresURL(t))
-	if err != nil {
-		t.Fatalf("parse %s: %v", urlEnv, err)
-	}
-	if maxConns > 0 {
-		cfg.MaxConns = maxConns
-	}
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		t.Fatalf("pool: %v", err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
-}
+func newPool(t testing.TB, maxConns int32) *pgxpool.Pool { t.Helper(); return pgtest.Pool(t, maxConns) }
 
-// newSchema returns a fresh schema name, dropped with everything in it when
-// the test ends.
-func newSchema(t testing.TB, pool *pgxpool.Pool) string {
-	t.Helper()
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	schema := "pgregister_test_" + hex.EncodeToString(b[:])
-	t.Cleanup(func() {
-		_, err := pool.Exec(context.Background(), "DROP SCHEMA IF EXISTS "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-		if err != nil {
-			t.Errorf("drop schema: %v", err)
-		}
-	})
-	return schema
-}
+// newSchema returns a fresh schema name, dropped when the test ends.
+func newSchema(t testing.TB, pool *pgxpool.Pool) string { t.Helper(); return pgtest.Schema(t, pool) }
 
 // table returns the quoted name of a table of the register in schema.
 func table(schema, name string) string {
