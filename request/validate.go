@@ -2,8 +2,8 @@ package request
 
 import (
 	"errors"
-	"reflect"
 	"maps"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
