@@ -98,17 +98,7 @@ func Messages() []guideline.Text {
 		t(keyCallSay, "Quando Le rispondono, dica:", "When they answer, say:"),
 		t(keyCallWho, "«Parla %[1]s, %[2]s.", "“This is %[1]s, %[2]s."),
 		t(keyCallWhere, "L'indirizzo è %[2]s (%[1]s).", "The address is %[2]s (%[1]s)."),
-		{
-			Key: keyCallPeople,
-			Italian: plural.Selectf(1, "%d",
-				"=0", "Non so quante persone siano presenti.",
-				plural.One, "È presente %d persona.",
-				plural.Other, "Sono presenti %d persone."),
-			English: plural.Selectf(1, "%d",
-				"=0", "I do not know how many people are present.",
-				plural.One, "%d person is present.",
-				plural.Other, "%d people are present."),
-		},
+		peopleText(keyCallPeople, "Non so quante persone siano presenti.", "I do not know how many people are present."),
 		t(keyInjured, "C'è almeno una persona ferita.", "At least one person is hurt."),
 		t(keyNotInjured, "Non ci sono feriti.", "Nobody is hurt."),
 		t(keyCallAsk,
@@ -129,17 +119,7 @@ func Messages() []guideline.Text {
 		t(keyAlertWhat, "Che cosa succede: %s.", "What is happening: %s."),
 		t(keyAlertWho, "Ha dato l'allarme %s.", "The alarm was raised by %s."),
 		t(keyAlertWhoAt, "Ha dato l'allarme %[1]s alle %[2]s.", "The alarm was raised by %[1]s at %[2]s."),
-		{
-			Key: keyAlertPeople,
-			Italian: plural.Selectf(1, "%d",
-				"=0", "Non si sa quante persone siano presenti.",
-				plural.One, "È presente %d persona.",
-				plural.Other, "Sono presenti %d persone."),
-			English: plural.Selectf(1, "%d",
-				"=0", "It is not known how many people are present.",
-				plural.One, "%d person is present.",
-				plural.Other, "%d people are present."),
-		},
+		peopleText(keyAlertPeople, "Non si sa quante persone siano presenti.", "It is not known how many people are present."),
 		t(keyAlertToDo, "Che cosa fare, subito:", "What to do, now:"),
 		t(keyAlertGo,
 			"1. Si rechi sul posto e presti assistenza ai colleghi, senza esporsi a rischi.",
@@ -185,6 +165,22 @@ func Messages() []guideline.Text {
 		ts = append(ts, t(keyFieldPrefix+f.path, f.it, f.en))
 	}
 	return ts
+}
+
+// peopleText says how many people are present, its first argument; for
+// 0, which stands for a number not known, it says unknownIT or unknownEN.
+func peopleText(key, unknownIT, unknownEN string) guideline.Text {
+	return guideline.Text{
+		Key: key,
+		Italian: plural.Selectf(1, "%d",
+			"=0", unknownIT,
+			plural.One, "È presente %d persona.",
+			plural.Other, "Sono presenti %d persone."),
+		English: plural.Selectf(1, "%d",
+			"=0", unknownEN,
+			plural.One, "%d person is present.",
+			plural.Other, "%d people are present."),
+	}
 }
 
 // ruleMessage is the message of a validation rule: the field's label
