@@ -110,8 +110,9 @@ func (e *ValidationError) Has(path, rule string) bool {
 // "line", "text", "maxchars").
 //
 // Build one with [NewValidator]; packages add their own rules with
-// [Validator.RegisterRule] before first use. After that it is safe for
-// concurrent use.
+// [Validator.RegisterRule] (or [Validator.RegisterRuleText], for wording
+// with plural forms) before first use, and name their fields for a person
+// with [Validator.WithLabels]. After that it is safe for concurrent use.
 type Validator struct {
 	v        *validator.Validate
 	it, en   ut.Translator
