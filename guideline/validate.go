@@ -106,15 +106,24 @@ func (e *ValidationError) Has(path, rule string) bool {
 // invalid field with its path and an Italian and an English message. It is
 // go-playground/validator with json field names, required struct fields,
 // the Italian and English translations, and the rules of this module
-// ("role", "phase", "step", "duration", "monthday", "notblank", "phone").
+// ("role", "phase", "step", "duration", "monthday", "notblank", "phone",
+// "line", "text", "maxchars").
 //
 // Build one with [NewValidator]; packages add their own rules with
-// [Validator.RegisterRule] before first use. After that it is safe for
-// concurrent use.
+// [Validator.RegisterRule] (or [Validator.RegisterRuleText], for wording
+// with plural forms) before first use, and name their fields for a person
+// with [Validator.WithLabels]. After that it is safe for concurrent use.
 type Validator struct {
 	v        *validator.Validate
 	it, en   ut.Translator
 	messages map[string]bool
+	// own are the rules whose messages RegisterRule added, which take
+	// the field's label for {0} directly.
+	own map[string]bool
+	// texts are the rules whose messages RegisterRuleText added.
+	texts *ruleTexts
+	// labels name the fields in the messages; see WithLabels.
+	labels Labels
 }
 
 // NewValidator returns a validator with the rules of this package.
@@ -137,7 +146,7 @@ func NewValidator() *Validator {
 	// error here is a programming error caught by this package's tests.
 	must(ittrans.RegisterDefaultTranslations(v, it))
 	must(entrans.RegisterDefaultTranslations(v, en))
-	val := &Validator{v: v, it: it, en: en, messages: map[string]bool{}}
+	val := &Validator{v: v, it: it, en: en, messages: map[string]bool{}, own: map[string]bool{}, texts: newRuleTexts()}
 	for _, tag := range translatedTags {
 		val.messages[tag] = true
 	}
@@ -181,6 +190,7 @@ func (val *Validator) RegisterRule(tag string, fn validator.Func, italian, engli
 		}
 	}
 	val.messages[tag] = true
+	val.own[tag] = true
 	return nil
 }
 
@@ -206,7 +216,7 @@ func (val *Validator) Struct(s any) error {
 		if _, rest, ok := strings.Cut(path, "."); ok {
 			path = rest
 		}
-		out.Fields = append(out.Fields, val.fieldError(path, fe.Field(), fe.Tag(), fe.Param(),
+		out.Fields = append(out.Fields, val.fieldError(path, fe.Field(), fe.Tag(), fe.Param(), fe.Kind(),
 			func(tr ut.Translator) string { return fe.Translate(tr) }))
 	}
 	return out
@@ -214,27 +224,42 @@ func (val *Validator) Struct(s any) error {
 
 // Fail builds the error of a rule checked by hand (one that needs more than
 // one field), using the messages registered for rule. The field's name in
-// the message is the last element of path.
+// the message is its label (see [Validator.WithLabels]), or else the last
+// element of path.
 func (val *Validator) Fail(path, rule, param string) FieldError {
 	name := path
 	if i := strings.LastIndexAny(path, ".]"); i >= 0 && i+1 < len(path) {
 		name = path[i+1:]
 	}
-	return val.fieldError(path, name, rule, param, func(tr ut.Translator) string {
+	return val.fieldError(path, name, rule, param, reflect.String, func(tr ut.Translator) string {
 		s, _ := tr.T(rule, name, param)
 		return s
 	})
 }
 
-func (val *Validator) fieldError(path, name, rule, param string, translate func(ut.Translator) string) FieldError {
+// fieldError builds the error of the field at path, called name by the
+// validator, of the given kind. translate renders an upstream message,
+// with name for {0}.
+func (val *Validator) fieldError(path, name, rule, param string, kind reflect.Kind, translate func(ut.Translator) string) FieldError {
 	fe := FieldError{Path: path, Rule: rule, Param: param}
-	if val.messages[rule] {
-		fe.Italian, fe.English = translate(val.it), translate(val.en)
+	label, labelled := val.labels.of(path)
+	if !labelled {
+		label = [2]string{name, name}
+	}
+	switch {
+	case val.texts.has(rule, kind):
+		fe.Italian, fe.English = val.texts.render(rule, kind, label, param)
+	case val.own[rule]:
+		fe.Italian, _ = val.it.T(rule, label[0], param)
+		fe.English, _ = val.en.T(rule, label[1], param)
+	case val.messages[rule]:
+		fe.Italian = replaceName(translate(val.it), name, label[0])
+		fe.English = replaceName(translate(val.en), name, label[1])
 	}
 	if fe.Italian == "" || fe.English == "" {
 		// Never show the validator's English fallback as Italian.
-		fe.Italian = fmt.Sprintf("%s non rispetta la regola %q", name, rule)
-		fe.English = fmt.Sprintf("%s breaks rule %q", name, rule)
+		fe.Italian = fmt.Sprintf("%s non rispetta la regola %q", label[0], rule)
+		fe.English = fmt.Sprintf("%s breaks rule %q", label[1], rule)
 	}
 	return fe
 }
@@ -283,6 +308,15 @@ func baseRules() []rule {
 		{"notblank", stringRule(func(s string) bool { return strings.TrimSpace(s) != "" }),
 			"{0} è un campo obbligatorio e non può contenere solo spazi",
 			"{0} is required and must not be only spaces"},
+		{"line", stringRule(ValidLine),
+			"{0} deve stare su una riga, senza caratteri di controllo o non validi",
+			"{0} must be one line, without control or invalid characters"},
+		{"text", stringRule(ValidText),
+			"{0} non può contenere caratteri di controllo o non validi",
+			"{0} must not contain control or invalid characters"},
+		{"maxchars", maxChars,
+			"{0}: al massimo {1} caratteri",
+			"{0}: at most {1} characters"},
 		{"timezone", nil,
 			"{0} deve essere il nome di un fuso orario, per esempio Europe/Rome",
 			"{0} must be the name of a time zone, such as Europe/Rome"},

@@ -79,8 +79,8 @@ func Colleagues(onDuty []Staff, reporter Staff) []Staff {
 // [*guideline.ValidationError] if the alert or its incident is invalid.
 func (a Alert) Message(c *guideline.Catalog) (notify.Message, error) {
 	v := validator()
-	fs := structErrors(v, a, "")
-	fs = append(relabel(fs), a.Incident.fieldErrors("incident.")...)
+	fs := structErrors(v, a)
+	fs = append(fs, a.Incident.fieldErrors("incident.")...)
 	if len(fs) > 0 {
 		return notify.Message{}, fmt.Errorf("%w: %w", ErrAlert, &guideline.ValidationError{Fields: fs})
 	}
@@ -192,11 +192,11 @@ type OfficialAlert struct {
 // o.Language, like [Alert.Message].
 func (o OfficialAlert) Message(c *guideline.Catalog) (notify.Message, error) {
 	v := validator()
-	fs := structErrors(v, o, "")
+	fs := structErrors(v, o)
 	if o.Reason == ReasonNotConfirmed && o.After <= 0 {
 		fs = append(fs, v.Fail("after", "duration", ""))
 	}
-	fs = append(relabel(fs), o.Incident.fieldErrors("incident.")...)
+	fs = append(fs, o.Incident.fieldErrors("incident.")...)
 	if len(fs) > 0 {
 		return notify.Message{}, fmt.Errorf("%w: %w", ErrAlert, &guideline.ValidationError{Fields: fs})
 	}

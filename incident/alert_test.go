@@ -111,22 +111,9 @@ func TestAlertInvalid(t *testing.T) {
 	a.Number = ""
 	a.Reminder = -1
 	_, err := a.Message(nil)
-	var ve *guideline.ValidationError
-	if !errors.Is(err, incident.ErrAlert) || !errors.As(err, &ve) {
-		t.Fatalf("err = %v", err)
-	}
-	for _, w := range []struct{ path, rule string }{
-		{"key", "line"}, {"to[0].name", "line"}, {"incident.venue.address", "notblank"},
-		{"incident.aggressor.tax_code", "taxcode"}, {"number", "required"}, {"reminder", "gte"},
-	} {
-		if !ve.Has(w.path, w.rule) {
-			t.Errorf("error does not name %s (%s): %v", w.path, w.rule, err)
-		}
-	}
-	if len(ve.Fields) != 6 {
-		t.Errorf("%d fields: %v", len(ve.Fields), err)
-	}
-	assertLabelled(t, ve)
+	assertInvalid(t, err, incident.ErrAlert, true,
+		field{"key", "line"}, field{"to[0].name", "line"}, field{"incident.venue.address", "notblank"},
+		field{"incident.aggressor.tax_code", "taxcode"}, field{"number", "required"}, field{"reminder", "gte"})
 	notifytest.AssertNoLeak(t, append(secrets, "Bcc", "Verdi"), err.Error())
 	if _, err := (incident.Alert{Key: "k", Incident: validIncident(), Number: guideline.MilanoOperationsCentrePhone}).Message(nil); !errors.Is(err, incident.ErrAlert) {
 		t.Errorf("an alert to nobody: %v", err)
@@ -218,16 +205,8 @@ func TestOfficialAlertInvalid(t *testing.T) {
 	o.Reason = "late"
 	o.To = incident.Staff{}
 	_, err := o.Message(nil)
-	var ve *guideline.ValidationError
-	if !errors.Is(err, incident.ErrAlert) || !errors.As(err, &ve) {
-		t.Fatalf("err = %v", err)
-	}
-	for _, w := range []struct{ path, rule string }{{"step", "emergency_step"}, {"reason", "reason"}, {"to.id", "required"}, {"to.name", "notblank"}} {
-		if !ve.Has(w.path, w.rule) {
-			t.Errorf("error does not name %s (%s): %v", w.path, w.rule, err)
-		}
-	}
-	assertLabelled(t, ve)
+	ve := assertInvalid(t, err, incident.ErrAlert, false,
+		field{"step", "emergency_step"}, field{"reason", "reason"}, field{"to.id", "required"}, field{"to.name", "notblank"})
 	o = official()
 	o.After = 0
 	if _, err := o.Message(nil); !errors.As(err, &ve) || !ve.Has("after", "duration") {

@@ -69,10 +69,10 @@ type CallScript struct {
 // the recipients one line of valid text, and the recipients' roles.
 func (s CallScript) validate() error {
 	v := validator()
-	fs := structErrors(v, s, "")
-	fs = append(fs, venueErrors(v, s.Venue, "venue.")...)
+	fs := structErrors(v, s)
+	fs = append(fs, venueErrors(v, s.Venue)...)
 	fs = append(fs, recipientErrors(v, s.To, "to")...)
-	if fs = relabel(fs); len(fs) > 0 {
+	if len(fs) > 0 {
 		return fmt.Errorf("%w: %w", ErrCallScript, &guideline.ValidationError{Fields: fs})
 	}
 	return nil
@@ -83,7 +83,6 @@ func (s CallScript) validate() error {
 // clearly.
 func recipientErrors(v *guideline.Validator, to []notify.Recipient, path string) []guideline.FieldError {
 	var out []guideline.FieldError
-	line := textRule(ruleLine)
 	for i, r := range to {
 		p := fmt.Sprintf("%s[%d].", path, i)
 		if r.Role != "" && !r.Role.Valid() {
@@ -92,7 +91,7 @@ func recipientErrors(v *guideline.Validator, to []notify.Recipient, path string)
 		for _, f := range []struct{ name, value string }{
 			{"name", r.Name}, {"email", r.Email}, {"phone", r.Phone}, {"endpoint", r.Endpoint},
 		} {
-			if !line(f.value) {
+			if !guideline.ValidLine(f.value) {
 				out = append(out, v.Fail(p+f.name, ruleLine, ""))
 			}
 		}

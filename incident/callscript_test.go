@@ -144,25 +144,9 @@ func TestCallScriptInvalid(t *testing.T) {
 	t.Parallel()
 	s := incident.CallScript{Caller: "Giulia Bianchi", Service: "  ", Number: "0277"}
 	_, err := s.Message(nil)
-	if !errors.Is(err, incident.ErrCallScript) {
-		t.Fatalf("err = %v", err)
-	}
-	var ve *guideline.ValidationError
-	if !errors.As(err, &ve) {
-		t.Fatalf("err = %v, want a *guideline.ValidationError", err)
-	}
-	for _, f := range []struct{ path, rule string }{
-		{"key", "required"}, {"to", "min"}, {"service", "notblank"}, {"venue.name", "notblank"},
-		{"venue.address", "notblank"}, {"kinds", "kinds"}, {"number", "phone"},
-	} {
-		if !ve.Has(f.path, f.rule) {
-			t.Errorf("error does not name %s (%s): %v", f.path, f.rule, err)
-		}
-	}
-	if len(ve.Fields) != 7 {
-		t.Errorf("%d fields reported, want 7: %v", len(ve.Fields), err)
-	}
-	assertLabelled(t, ve)
+	assertInvalid(t, err, incident.ErrCallScript, true,
+		field{"key", "required"}, field{"to", "min"}, field{"service", "notblank"}, field{"venue.name", "notblank"},
+		field{"venue.address", "notblank"}, field{"kinds", "kinds"}, field{"number", "phone"})
 	if !strings.HasPrefix(err.Error(), "incident: ") {
 		t.Errorf("error lacks the package prefix: %v", err)
 	}
@@ -178,18 +162,6 @@ func TestCallScriptInvalid(t *testing.T) {
 
 // assertLabelled fails if a field's message is the validator's fallback or
 // names the field by its JSON path rather than as a person knows it.
-func assertLabelled(t *testing.T, ve *guideline.ValidationError) {
-	t.Helper()
-	for _, f := range ve.Fields {
-		if strings.Contains(f.Italian, "non rispetta la regola") || f.Italian == "" || f.English == "" {
-			t.Errorf("%s (%s) has no Italian message: %q", f.Path, f.Rule, f.Italian)
-		}
-		if !strings.Contains(f.Italian, ": ") || f.Italian == f.English {
-			t.Errorf("%s (%s) is not labelled for a person: %q / %q", f.Path, f.Rule, f.Italian, f.English)
-		}
-	}
-}
-
 // Defect 8 of issue 7: the call script refused nothing that would break a
 // header or a phone's display (a CR/LF in the key, NUL or invalid UTF-8 in
 // the caller's name); the adapters refused them later, less clearly. Every

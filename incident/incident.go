@@ -116,27 +116,27 @@ func (inc Incident) Validate() error {
 // fieldErrors returns the invalid fields of inc, their paths under prefix.
 func (inc Incident) fieldErrors(prefix string) []guideline.FieldError {
 	v := validator()
-	fs := structErrors(v, inc, prefix)
-	fs = append(fs, venueErrors(v, inc.Venue, prefix+"venue.")...)
+	fs := structErrors(v, inc)
+	fs = append(fs, venueErrors(v, inc.Venue)...)
 	if r := inc.Reporter.Role; r != "" && r != guideline.RoleOperator && r != guideline.RoleResponsibleOfficial {
-		fs = append(fs, v.Fail(prefix+"reporter.role", "reporter", ""))
+		fs = append(fs, v.Fail("reporter.role", "reporter", ""))
 	}
-	check := func(path string, p Private, rule string, max int) {
+	check := func(path string, p Private, rule string, valid func(string) bool, max int) {
 		s := p.Reveal()
 		switch {
-		case !textRule(rule)(s):
-			fs = append(fs, v.Fail(prefix+path, rule, ""))
+		case !valid(s):
+			fs = append(fs, v.Fail(path, rule, ""))
 		case runeCount(s) > max:
-			fs = append(fs, v.Fail(prefix+path, "max", fmt.Sprint(max)))
+			fs = append(fs, v.Fail(path, "max", fmt.Sprint(max)))
 		}
 	}
-	check("aggressor.name", inc.Aggressor.Name, ruleLine, maxAggressorName)
+	check("aggressor.name", inc.Aggressor.Name, ruleLine, guideline.ValidLine, maxAggressorName)
 	if tc := inc.Aggressor.TaxCode; !tc.IsZero() && !validTaxCode(tc.Reveal()) {
-		fs = append(fs, v.Fail(prefix+"aggressor.tax_code", ruleTaxCode, ""))
+		fs = append(fs, v.Fail("aggressor.tax_code", ruleTaxCode, ""))
 	}
-	check("aggressor.description", inc.Aggressor.Description, ruleText, maxAggressorDescription)
-	check("description", inc.Description, ruleText, maxDescription)
-	return relabel(fs)
+	check("aggressor.description", inc.Aggressor.Description, ruleText, guideline.ValidText, maxAggressorDescription)
+	check("description", inc.Description, ruleText, guideline.ValidText, maxDescription)
+	return under(prefix, fs)
 }
 
 // Territory returns the territory of the venue, possibly empty.
@@ -246,7 +246,7 @@ func ParseIncident(data []byte) (Incident, error) {
 	case errors.Is(err, ErrRedacted):
 		return Incident{}, fmt.Errorf("%w: %w", ErrReport, ErrRedacted)
 	case errors.As(err, &te) && te.Field != "":
-		fs := []guideline.FieldError{relabelOne(validator().Fail(te.Field, "type", ""))}
+		fs := []guideline.FieldError{validator().Fail(te.Field, "type", "")}
 		for _, f := range inc.fieldErrors("") {
 			if f.Path != te.Field {
 				fs = append(fs, f)

@@ -67,28 +67,14 @@ func TestIncidentInvalid(t *testing.T) {
 		PeoplePresent: -1,
 	}
 	err := inc.Validate()
-	var ve *guideline.ValidationError
-	if !errors.Is(err, incident.ErrInvalid) || !errors.As(err, &ve) {
-		t.Fatalf("err = %v", err)
-	}
-	want := []struct{ path, rule string }{
-		{"id", "incidentid"}, {"kinds", "kinds"},
-		{"venue.name", "notblank"}, {"venue.address", "line"}, {"venue.territory", "line"},
-		{"reporter.id", "line"}, {"reporter.role", "reporter"}, {"reporter.email", "email"},
-		{"reporter.phone", "phone"}, {"reporter.endpoint", "url"},
-		{"staff_involved[1].id", "required"}, {"staff_involved[1].name", "line"},
-		{"aggressor.name", "line"}, {"aggressor.tax_code", "taxcode"}, {"aggressor.description", "max"},
-		{"description", "text"}, {"people_present", "gte"},
-	}
-	for _, w := range want {
-		if !ve.Has(w.path, w.rule) {
-			t.Errorf("error does not name %s (%s)", w.path, w.rule)
-		}
-	}
-	if len(ve.Fields) != len(want) {
-		t.Errorf("%d fields reported, want %d: %v", len(ve.Fields), len(want), err)
-	}
-	assertLabelled(t, ve)
+	ve := assertInvalid(t, err, incident.ErrInvalid, true,
+		field{"id", "incidentid"}, field{"kinds", "kinds"},
+		field{"venue.name", "notblank"}, field{"venue.address", "line"}, field{"venue.territory", "line"},
+		field{"reporter.id", "line"}, field{"reporter.role", "reporter"}, field{"reporter.email", "email"},
+		field{"reporter.phone", "phone"}, field{"reporter.endpoint", "url"},
+		field{"staff_involved[1].id", "required"}, field{"staff_involved[1].name", "line"},
+		field{"aggressor.name", "line"}, field{"aggressor.tax_code", "taxcode"}, field{"aggressor.description", "max"},
+		field{"description", "text"}, field{"people_present", "gte"})
 	notifytest.AssertNoLeak(t, append(secrets, "Giulia Bianchi", "Ciriè", "giulia"), err.Error())
 	for _, f := range ve.Fields {
 		notifytest.AssertNoLeak(t, append(secrets, "Ciriè", "giulia"), f.Italian, f.English)

@@ -155,3 +155,26 @@ func TestStepsAndDispatch(t *testing.T) {
 		t.Error("dispatch targets wrong")
 	}
 }
+
+// The kinds an incident may record are exactly the codes the register
+// accepts in register.DataIncidentKind: neither list may drift from the
+// other. (The orders differ: severity here, the guideline's there.)
+func TestKindsAreTheRegisters(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, k := range incident.KindsBySeverity() {
+		if !k.Valid() {
+			t.Errorf("kind %q is not valid", k)
+		}
+		got = append(got, string(k))
+	}
+	want := register.IncidentKinds()
+	for _, code := range want {
+		if !incident.Kind(code).Valid() {
+			t.Errorf("register code %q is not a valid incident.Kind", code)
+		}
+	}
+	if !slices.Equal(slices.Sorted(slices.Values(got)), slices.Sorted(slices.Values(want))) {
+		t.Errorf("incident.KindsBySeverity() = %v, register.IncidentKinds() = %v", got, want)
+	}
+}

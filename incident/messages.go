@@ -2,9 +2,11 @@ package incident
 
 import (
 	"strconv"
+	"strings"
 	"sync"
 
 	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/message/catalog"
 
 	"github.com/sostegno/sostegno/guideline"
 )
@@ -56,10 +58,6 @@ const (
 	keyRulePrefix  = "incident.rule."
 )
 
-// countRules are the rules whose text takes the rule's parameter as a
-// count.
-var countRules = map[string]bool{"max": true, "max_items": true, "min_items": true, "gte": true, "lte": true}
-
 // Messages returns this package's texts, in Italian and English: the
 // names of the kinds of violent event and of the dispatch targets, the
 // call script, the alert to colleagues, the message to the responsible
@@ -100,17 +98,7 @@ func Messages() []guideline.Text {
 		t(keyCallSay, "Quando Le rispondono, dica:", "When they answer, say:"),
 		t(keyCallWho, "«Parla %[1]s, %[2]s.", "“This is %[1]s, %[2]s."),
 		t(keyCallWhere, "L'indirizzo è %[2]s (%[1]s).", "The address is %[2]s (%[1]s)."),
-		{
-			Key: keyCallPeople,
-			Italian: plural.Selectf(1, "%d",
-				"=0", "Non so quante persone siano presenti.",
-				plural.One, "È presente %d persona.",
-				plural.Other, "Sono presenti %d persone."),
-			English: plural.Selectf(1, "%d",
-				"=0", "I do not know how many people are present.",
-				plural.One, "%d person is present.",
-				plural.Other, "%d people are present."),
-		},
+		peopleText(keyCallPeople, "Non so quante persone siano presenti.", "I do not know how many people are present."),
 		t(keyInjured, "C'è almeno una persona ferita.", "At least one person is hurt."),
 		t(keyNotInjured, "Non ci sono feriti.", "Nobody is hurt."),
 		t(keyCallAsk,
@@ -131,17 +119,7 @@ func Messages() []guideline.Text {
 		t(keyAlertWhat, "Che cosa succede: %s.", "What is happening: %s."),
 		t(keyAlertWho, "Ha dato l'allarme %s.", "The alarm was raised by %s."),
 		t(keyAlertWhoAt, "Ha dato l'allarme %[1]s alle %[2]s.", "The alarm was raised by %[1]s at %[2]s."),
-		{
-			Key: keyAlertPeople,
-			Italian: plural.Selectf(1, "%d",
-				"=0", "Non si sa quante persone siano presenti.",
-				plural.One, "È presente %d persona.",
-				plural.Other, "Sono presenti %d persone."),
-			English: plural.Selectf(1, "%d",
-				"=0", "It is not known how many people are present.",
-				plural.One, "%d person is present.",
-				plural.Other, "%d people are present."),
-		},
+		peopleText(keyAlertPeople, "Non si sa quante persone siano presenti.", "It is not known how many people are present."),
 		t(keyAlertToDo, "Che cosa fare, subito:", "What to do, now:"),
 		t(keyAlertGo,
 			"1. Si rechi sul posto e presti assistenza ai colleghi, senza esporsi a rischi.",
@@ -180,53 +158,99 @@ func Messages() []guideline.Text {
 	for d := range 10 {
 		ts = append(ts, t(keyDigitPrefix+strconv.Itoa(d), digitsIT[d], digitsEN[d]))
 	}
-	ts = append(ts, ruleTexts...)
+	for _, r := range ruleTexts {
+		ts = append(ts, r.text)
+	}
 	for _, f := range fieldLabels {
 		ts = append(ts, t(keyFieldPrefix+f.path, f.it, f.en))
 	}
 	return ts
 }
 
-// ruleTexts say what is wrong with a field, after its name.
-var ruleTexts = []guideline.Text{
-	guideline.NewText(keyRulePrefix+"required", "campo obbligatorio", "required"),
-	guideline.NewText(keyRulePrefix+"notblank", "campo obbligatorio, non può contenere solo spazi", "required, and not only spaces"),
-	guideline.NewCountText(keyRulePrefix+"max", "al massimo %d carattere", "al massimo %d caratteri", "at most %d character", "at most %d characters"),
-	guideline.NewCountText(keyRulePrefix+"max_items", "al massimo %d elemento", "al massimo %d elementi", "at most %d item", "at most %d items"),
-	guideline.NewCountText(keyRulePrefix+"min_items", "almeno %d elemento", "almeno %d elementi", "at least %d item", "at least %d items"),
-	guideline.NewText(keyRulePrefix+"gte", "non può essere inferiore a %d", "cannot be less than %d"),
-	guideline.NewText(keyRulePrefix+"lte", "non può essere superiore a %d", "cannot be more than %d"),
-	guideline.NewText(keyRulePrefix+ruleLine,
+// peopleText says how many people are present, its first argument; for
+// 0, which stands for a number not known, it says unknownIT or unknownEN.
+func peopleText(key, unknownIT, unknownEN string) guideline.Text {
+	return guideline.Text{
+		Key: key,
+		Italian: plural.Selectf(1, "%d",
+			"=0", unknownIT,
+			plural.One, "È presente %d persona.",
+			plural.Other, "Sono presenti %d persone."),
+		English: plural.Selectf(1, "%d",
+			"=0", unknownEN,
+			plural.One, "%d person is present.",
+			plural.Other, "%d people are present."),
+	}
+}
+
+// ruleMessage is the message of a validation rule: the field's label
+// (argument 1), a colon and what is wrong, with the rule's parameter as
+// argument 2 (see guideline.Validator.RegisterRuleText).
+type ruleMessage struct {
+	tag  string
+	text guideline.Text
+}
+
+// ruleTexts say what is wrong with a field, after its label: "Indirizzo
+// della sede: campo obbligatorio". A tag ending in "-items" is the rule
+// applied to a list.
+var ruleTexts = []ruleMessage{
+	rule("required", "campo obbligatorio", "required"),
+	rule("notblank", "campo obbligatorio, non può contenere solo spazi", "required, and not only spaces"),
+	countRule("max", "al massimo %d carattere", "al massimo %d caratteri", "at most %d character", "at most %d characters"),
+	countRule("max-items", "al massimo %d elemento", "al massimo %d elementi", "at most %d item", "at most %d items"),
+	countRule("min-items", "almeno %d elemento", "almeno %d elementi", "at least %d item", "at least %d items"),
+	rule("gte", "non può essere inferiore a %d", "cannot be less than %d"),
+	rule("lte", "non può essere superiore a %d", "cannot be more than %d"),
+	rule(ruleLine,
 		"deve stare su una riga, senza caratteri di controllo o non validi",
 		"must be one line, without control or invalid characters"),
-	guideline.NewText(keyRulePrefix+ruleText,
+	rule(ruleText,
 		"non può contenere caratteri di controllo o non validi",
 		"must not contain control or invalid characters"),
-	guideline.NewText(keyRulePrefix+ruleKinds,
+	rule(ruleKinds,
 		"indichi almeno uno tra aggressione verbale, aggressione fisica, minaccia, danneggiamento",
 		"give at least one of verbal aggression, physical aggression, threat, damage"),
-	guideline.NewText(keyRulePrefix+ruleID,
+	rule(ruleID,
 		"deve avere la forma incident/AAAA-NNNNNN, per esempio incident/2026-000123",
 		"must look like incident/YYYY-NNNNNN, such as incident/2026-000123"),
-	guideline.NewText(keyRulePrefix+ruleReporter,
+	rule(ruleReporter,
 		"deve essere operatore dei servizi sociali o funzionario responsabile",
 		"must be social services operator or responsible official"),
-	guideline.NewText(keyRulePrefix+ruleTaxCode,
+	rule(ruleTaxCode,
 		"deve essere un codice fiscale: 16 lettere e cifre, o 11 cifre",
 		"must be a codice fiscale: 16 letters and digits, or 11 digits"),
-	guideline.NewText(keyRulePrefix+ruleAfterStart, "deve essere successiva all'inizio", "must be after the start"),
-	guideline.NewText(keyRulePrefix+ruleReason, "deve essere uno dei motivi previsti", "must be one of the reasons provided for"),
-	guideline.NewText(keyRulePrefix+ruleEmergencyStep,
+	rule(ruleAfterStart, "deve essere successiva all'inizio", "must be after the start"),
+	rule(ruleReason, "deve essere uno dei motivi previsti", "must be one of the reasons provided for"),
+	rule(ruleEmergencyStep,
 		"deve essere il passo 1 o il passo 2 della gestione dell'emergenza",
 		"must be step 1 or step 2 of emergency management"),
-	guideline.NewText(keyRulePrefix+"role", "deve essere uno dei ruoli previsti dalle linee guida", "must be one of the roles of the guideline"),
-	guideline.NewText(keyRulePrefix+"phone",
+	rule("role", "deve essere uno dei ruoli previsti dalle linee guida", "must be one of the roles of the guideline"),
+	rule("phone",
 		"deve essere un numero in forma internazionale: + seguito dal prefisso del paese e dal numero, senza spazi",
 		"must be a number in international form: + followed by the country code and the number, without spaces"),
-	guideline.NewText(keyRulePrefix+"email", "deve essere un indirizzo di posta elettronica valido", "must be a valid e-mail address"),
-	guideline.NewText(keyRulePrefix+"url", "deve essere un indirizzo web completo, per esempio https://…", "must be a full web address, such as https://…"),
-	guideline.NewText(keyRulePrefix+"type", "contiene un dato di tipo non ammesso", "holds a value of the wrong type"),
-	guideline.NewText(keyRulePrefix+"duration", "deve essere una durata positiva", "must be a positive duration"),
+	rule("email", "deve essere un indirizzo di posta elettronica valido", "must be a valid e-mail address"),
+	rule("url", "deve essere un indirizzo web completo, per esempio https://…", "must be a full web address, such as https://…"),
+	rule("type", "contiene un dato di tipo non ammesso", "holds a value of the wrong type"),
+	rule("duration", "deve essere una durata positiva", "must be a positive duration"),
+}
+
+// ruleKey is the catalog key of the text of a rule: "incident.rule.max_items"
+// for "max-items".
+func ruleKey(tag string) string { return keyRulePrefix + strings.ReplaceAll(tag, "-", "_") }
+
+// rule returns the text of a rule: the label, a colon and it or en.
+func rule(tag, it, en string) ruleMessage {
+	return ruleMessage{tag, guideline.NewText(ruleKey(tag), "%[1]s: "+it, "%[1]s: "+en)}
+}
+
+// countRule returns the text of a rule whose parameter is a count, with
+// its singular and plural forms.
+func countRule(tag, itOne, itOther, enOne, enOther string) ruleMessage {
+	sel := func(one, other string) catalog.Message {
+		return plural.Selectf(2, "%d", plural.One, "%[1]s: "+one, plural.Other, "%[1]s: "+other)
+	}
+	return ruleMessage{tag, guideline.Text{Key: ruleKey(tag), Italian: sel(itOne, itOther), English: sel(enOne, enOther)}}
 }
 
 // staffLabels are the labels of a Staff's fields, after the name of the

@@ -24,8 +24,10 @@ func TestMessagesRenderInBothLanguages(t *testing.T) {
 		switch {
 		case strings.HasSuffix(txt.Key, "subject_reminder"):
 			args = []any{2, "A"}
-		case strings.Contains(txt.Key, "people"), strings.Contains(txt.Key, "rule.m"), strings.HasSuffix(txt.Key, "gte"),
-			strings.HasSuffix(txt.Key, "lte"), strings.Contains(txt.Key, "[]"), strings.HasSuffix(txt.Key, "reminder"):
+		case strings.Contains(txt.Key, "rule.m"), strings.HasSuffix(txt.Key, "gte"), strings.HasSuffix(txt.Key, "lte"):
+			// A rule's text takes the field's label, then the count.
+			args = []any{"A", 2}
+		case strings.Contains(txt.Key, "people"), strings.Contains(txt.Key, "[]"), strings.HasSuffix(txt.Key, "reminder"):
 			args = []any{2}
 		}
 		i, e := it.Sprintf(txt.Key, args...), en.Sprintf(txt.Key, args...)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -73,22 +72,15 @@ func (r *MemRoster) Add(shifts ...Shift) error {
 	var fs []guideline.FieldError
 	for i, s := range shifts {
 		prefix := fmt.Sprintf("shifts[%d].", i)
-		fs = append(fs, structErrors(v, s, prefix)...)
-		fs = append(fs, venueErrors(v, s.Venue, prefix+"venue.")...)
+		// Labelled by the shift's own fields; the path keeps the index.
+		own := structErrors(v, s)
+		own = append(own, venueErrors(v, s.Venue)...)
 		if !s.From.IsZero() && !s.Until.IsZero() && !s.Until.After(s.From) {
-			fs = append(fs, v.Fail(prefix+"until", ruleAfterStart, ""))
+			own = append(own, v.Fail("until", ruleAfterStart, ""))
 		}
+		fs = append(fs, under(prefix, own)...)
 	}
 	if len(fs) > 0 {
-		for i := range fs {
-			// Label by the shift's own fields; the path keeps the index.
-			path := fs[i].Path
-			if _, own, ok := strings.Cut(path, "]."); ok {
-				fs[i].Path = own
-				fs[i] = relabelOne(fs[i])
-				fs[i].Path = path
-			}
-		}
 		return fmt.Errorf("%w: %w", ErrShift, &guideline.ValidationError{Fields: fs})
 	}
 	r.mu.Lock()

@@ -112,20 +112,10 @@ func TestMemRosterAddInvalid(t *testing.T) {
 	var r incident.MemRoster
 	bad := shift("", "capo", guideline.Venue{Name: "Sede\n2"}, 10, 9)
 	err := r.Add(shift("ok", "", venue(), 8, 9), bad, incident.Shift{})
-	var ve *guideline.ValidationError
-	if !errors.Is(err, incident.ErrShift) || !errors.As(err, &ve) {
-		t.Fatalf("err = %v", err)
-	}
-	for _, w := range []struct{ path, rule string }{
-		{"shifts[1].staff.id", "required"}, {"shifts[1].staff.role", "role"}, {"shifts[1].venue.name", "line"},
-		{"shifts[1].venue.address", "notblank"}, {"shifts[1].until", "after_start"},
-		{"shifts[2].from", "required"}, {"shifts[2].until", "required"},
-	} {
-		if !ve.Has(w.path, w.rule) {
-			t.Errorf("error does not name %s (%s): %v", w.path, w.rule, err)
-		}
-	}
-	assertLabelled(t, ve)
+	ve := assertInvalid(t, err, incident.ErrShift, false,
+		field{"shifts[1].staff.id", "required"}, field{"shifts[1].staff.role", "role"}, field{"shifts[1].venue.name", "line"},
+		field{"shifts[1].venue.address", "notblank"}, field{"shifts[1].until", "after_start"},
+		field{"shifts[2].from", "required"}, field{"shifts[2].until", "required"})
 	for _, f := range ve.Fields {
 		if f.Path == "shifts[1].until" && f.Italian != "Fine del turno: deve essere successiva all'inizio" {
 			t.Errorf("Italian %q", f.Italian)

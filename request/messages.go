@@ -13,7 +13,6 @@ import (
 // MessageKey.
 const (
 	keyFieldPrefix    = "request.field."
-	keyFieldItem      = "request.field.item"
 	keyStartInterview = "request.field.appointment.start.scheduled_interview"
 	keyStartReception = "request.field.appointment.start.reception"
 	keyRulePrefix     = "request.rule."
@@ -71,8 +70,9 @@ const (
 	keyICSFile        = "request.ics.file"
 )
 
-// fieldLabels are the labels of the request's fields, by JSON path
-// without list indexes: how the person filling the form knows them.
+// fieldLabels are the labels of the request's fields, by JSON path with
+// "[]" for a list index (see [guideline.Labels]): how the person filling
+// the form knows them.
 var fieldLabels = [][3]string{
 	{"id", "Numero della richiesta", "Request number"},
 	{"service_user.personal_data.given_name", "Nome", "Given name"},
@@ -94,6 +94,7 @@ var fieldLabels = [][3]string{
 	{"requested_by.email", "Posta elettronica del funzionario", "Official's e-mail address"},
 	{"facts", "Descrizione dei fatti", "Summary of the facts"},
 	{"risk_factors", "Fattori di rischio", "Risk factors"},
+	{"risk_factors[]", "Fattori di rischio, voce %d", "Risk factors, item %d"},
 	{"other_risk_factors", "Altri fattori di rischio", "Other risk factors"},
 	{"urgency_reason", "Motivo dell'urgenza", "Reason for urgency"},
 }
@@ -118,7 +119,6 @@ var ruleTexts = [][3]string{
 		"{0} must hold between " + strconv.Itoa(MinFactsLength) + " and " + strconv.Itoa(MaxFactsLength) +
 			" characters: a summary from which the request can be judged"},
 	{"max", "{0}: al massimo {1} caratteri", "{0}: at most {1} characters"},
-	{"maxchars", "{0}: al massimo {1} caratteri", "{0}: at most {1} characters"},
 	{"email", "{0} deve essere un indirizzo di posta elettronica valido", "{0} must be a valid e-mail address"},
 	{"unique", "{0}: ogni voce può comparire una sola volta", "{0}: each item may appear only once"},
 	{"future", "{0} deve essere nel futuro", "{0} must be in the future"},
@@ -153,7 +153,6 @@ var cfTexts = map[CodiceFiscaleProblem][2]string{
 func Messages() []guideline.Text {
 	t := guideline.NewText
 	out := []guideline.Text{
-		t(keyFieldItem, "%[1]s, voce %[2]d", "%[1]s, item %[2]d"),
 		t(keyStartInterview, "Data del colloquio", "Date of the interview"),
 		t(keyStartReception, "Data del ricevimento", "Date of the reception"),
 		{

@@ -266,9 +266,8 @@ func UnmarshalPersonal(b []byte) (Preventive, error) {
 	var se *json.SyntaxError
 	switch {
 	case errors.As(err, &te) && te.Field != "":
-		v := validators().v
 		return Preventive{}, &guideline.ValidationError{Fields: []guideline.FieldError{
-			validators().relabel(v.Fail(te.Field, "type", te.Value), ""),
+			validators().forKind("").Fail(te.Field, "type", te.Value),
 		}}
 	case errors.As(err, &se):
 		return Preventive{}, fmt.Errorf("%w at byte %d", ErrDecode, se.Offset)

@@ -2,6 +2,7 @@ package request
 
 import (
 	"errors"
+	"maps"
 	"reflect"
 	"strconv"
 	"strings"
@@ -19,9 +20,11 @@ import (
 // the labels and messages validation uses, rendered once from [Catalog].
 type validatorSet struct {
 	v *guideline.Validator
-	// labels maps a JSON path without list indexes to its Italian and
-	// English label.
-	labels map[string][2]string
+	// labels are the fields' labels, as fieldLabels give them.
+	labels guideline.Labels
+	// byKind is v with labels, and the date of the appointment named for
+	// its kind ("Data del colloquio"); byKind[""] names it generically.
+	byKind map[AppointmentKind]*guideline.Validator
 	// texts maps a catalog key to its Italian and English text.
 	texts map[string][2]string
 }
@@ -31,14 +34,14 @@ var validators = sync.OnceValue(newValidatorSet)
 func newValidatorSet() *validatorSet {
 	c := Catalog()
 	it, en := c.Printer(language.Italian), c.Printer(language.English)
-	vs := &validatorSet{v: guideline.NewValidator(), labels: map[string][2]string{}, texts: map[string][2]string{}}
+	vs := &validatorSet{v: guideline.NewValidator(), labels: guideline.Labels{}, texts: map[string][2]string{}}
 	for _, key := range c.Keys() {
 		if strings.HasPrefix(key, "request.") {
 			vs.texts[key] = [2]string{it.Sprintf(key), en.Sprintf(key)}
 		}
 	}
 	for _, l := range fieldLabels {
-		vs.labels[l[0]] = vs.texts[keyFieldPrefix+l[0]]
+		vs.labels[l[0]] = [2]string{l[1], l[2]}
 	}
 	fns := map[string]validator.Func{
 		"request_id":        stringRule(func(s string) bool { return ID(s).Valid() }),
@@ -48,7 +51,6 @@ func newValidatorSet() *validatorSet {
 		"requesting_role":   stringRule(func(s string) bool { return guideline.Role(s) == guideline.RoleResponsibleOfficial }),
 		"risk_factor":       stringRule(func(s string) bool { return RiskFactor(s).Valid() }),
 		"facts":             stringRule(validFacts),
-		"maxchars":          maxChars,
 		"expected_duration": expectedDuration,
 	}
 	for _, r := range ruleTexts {
@@ -59,7 +61,28 @@ func newValidatorSet() *validatorSet {
 			panic(err) // fixed data, checked by the tests
 		}
 	}
+	for _, pr := range cfProblems {
+		// One rule a problem of a codice fiscale, checked by hand.
+		if err := vs.v.RegisterRule(keyCFPrefix+string(pr), nil, cfTexts[pr][0], cfTexts[pr][1]); err != nil {
+			panic(err)
+		}
+	}
+	vs.byKind = map[AppointmentKind]*guideline.Validator{"": vs.v.WithLabels(vs.labels)}
+	for kind, key := range map[AppointmentKind]string{ScheduledInterview: keyStartInterview, Reception: keyStartReception} {
+		labels := maps.Clone(vs.labels)
+		labels["appointment.start"] = vs.texts[key]
+		vs.byKind[kind] = vs.v.WithLabels(labels)
+	}
 	return vs
+}
+
+// forKind returns the validator that labels the fields of a request for
+// an appointment of kind.
+func (vs *validatorSet) forKind(kind AppointmentKind) *guideline.Validator {
+	if v, ok := vs.byKind[kind]; ok {
+		return v
+	}
+	return vs.byKind[""]
 }
 
 func stringRule(ok func(string) bool) validator.Func {
@@ -72,11 +95,6 @@ func validFacts(s string) bool {
 	}
 	n := utf8.RuneCountInString(s)
 	return n >= MinFactsLength && n <= MaxFactsLength
-}
-
-func maxChars(fl validator.FieldLevel) bool {
-	n, err := strconv.Atoi(fl.Param())
-	return err == nil && utf8.RuneCountInString(fl.Field().String()) <= n
 }
 
 func expectedDuration(fl validator.FieldLevel) bool {
@@ -112,29 +130,30 @@ func validCodiceFiscale(fl validator.FieldLevel) bool {
 // an urgency reason is given: short notice is never accepted silently.
 func (p Preventive) Validate(g guideline.Guideline, now time.Time) error {
 	vs := validators()
+	v := vs.forKind(p.Appointment.Kind)
 	var fields []guideline.FieldError
-	if err := vs.v.Struct(p); err != nil {
+	if err := v.Struct(p); err != nil {
 		var ve *guideline.ValidationError
 		if !errors.As(err, &ve) {
 			return err
 		}
 		for _, f := range ve.Fields {
-			fields = append(fields, vs.refine(p, f)...)
+			fields = append(fields, refine(v, p, f)...)
 		}
 	}
 	if b := p.ServiceUser.PersonalData.BirthDate; !b.IsZero() && b.After(now) {
-		fields = append(fields, vs.fail(p, "service_user.personal_data.birth_date", "past", ""))
+		fields = append(fields, v.Fail("service_user.personal_data.birth_date", "past", ""))
 	}
 	a := p.Appointment
 	switch t := a.Venue.Territory; {
 	case t == "":
-		fields = append(fields, vs.fail(p, "appointment.venue.territory", "required", ""))
+		fields = append(fields, v.Fail("appointment.venue.territory", "required", ""))
 	case !hasTerritory(g, t):
-		fields = append(fields, vs.fail(p, "appointment.venue.territory", "territory", ""))
+		fields = append(fields, v.Fail("appointment.venue.territory", "territory", ""))
 	}
 	if !a.Start.IsZero() {
 		if !a.Start.After(now) {
-			fields = append(fields, vs.fail(p, "appointment.start", "future", ""))
+			fields = append(fields, v.Fail("appointment.start", "future", ""))
 		} else if n := p.Notice(g, now); n.Short && strings.TrimSpace(string(p.UrgencyReason)) == "" {
 			fields = append(fields, vs.urgencyRequired(n))
 		}
@@ -179,122 +198,33 @@ func (p Preventive) Notice(g guideline.Guideline, sent time.Time) Notice {
 	}
 }
 
-// label returns the Italian and English label of the field at path, for
-// request p; the path's last element when the field has no label.
-func (vs *validatorSet) label(p Preventive, path string) [2]string {
-	base, index := stripIndexes(path)
-	if base == "appointment.start" {
-		switch p.Appointment.Kind {
-		case ScheduledInterview:
-			return vs.texts[keyStartInterview]
-		case Reception:
-			return vs.texts[keyStartReception]
-		}
-	}
-	l, ok := vs.labels[base]
-	if !ok {
-		name := path[strings.LastIndexByte(path, '.')+1:]
-		return [2]string{name, name}
-	}
-	if index >= 0 {
-		c := Catalog()
-		n := index + 1
-		return [2]string{
-			c.Printer(language.Italian).Sprintf(keyFieldItem, l[0], n),
-			c.Printer(language.English).Sprintf(keyFieldItem, l[1], n),
-		}
-	}
-	return l
-}
-
-// stripIndexes removes list indexes from a path and returns the last one
-// found, or -1.
-func stripIndexes(path string) (string, int) {
-	if strings.IndexByte(path, '[') < 0 {
-		return path, -1
-	}
-	var b strings.Builder
-	index := -1
-	for i := 0; i < len(path); i++ {
-		if path[i] != '[' {
-			b.WriteByte(path[i])
-			continue
-		}
-		j := strings.IndexByte(path[i:], ']')
-		if j < 0 {
-			b.WriteString(path[i:])
-			break
-		}
-		if n, err := strconv.Atoi(path[i+1 : i+j]); err == nil {
-			index = n
-		}
-		i += j
-	}
-	return b.String(), index
-}
-
-// relabel puts the field's label where the validator wrote its JSON name:
-// the validator names fields by their JSON name ({0} in every message),
-// which is right for a path but not for a person.
-func (vs *validatorSet) relabel(f guideline.FieldError, kind AppointmentKind) guideline.FieldError {
-	return vs.relabelFor(Preventive{Appointment: Appointment{Kind: kind}}, f)
-}
-
-func (vs *validatorSet) relabelFor(p Preventive, f guideline.FieldError) guideline.FieldError {
-	name := f.Path[strings.LastIndexByte(f.Path, '.')+1:]
-	l := vs.label(p, f.Path)
-	f.Italian = replaceName(f.Italian, name, l[0])
-	f.English = replaceName(f.English, name, l[1])
-	return f
-}
-
-// replaceName replaces the first occurrence of name in msg, which the
-// validator put there for {0}, by label; at the start of msg first.
-func replaceName(msg, name, label string) string {
-	if rest, ok := strings.CutPrefix(msg, name); ok {
-		return label + rest
-	}
-	return strings.Replace(msg, name, label, 1)
-}
-
-// fail builds the error of a rule checked by hand.
-func (vs *validatorSet) fail(p Preventive, path, rule, param string) guideline.FieldError {
-	return vs.relabelFor(p, vs.v.Fail(path, rule, param))
-}
-
-// refine relabels one error of the validator; an error of the
-// codice_fiscale rule becomes one error per problem, each saying what is
-// wrong.
-func (vs *validatorSet) refine(p Preventive, f guideline.FieldError) []guideline.FieldError {
+// refine returns one error of the validator as it is, but an error of
+// the codice_fiscale rule becomes one error per problem, each saying what
+// is wrong.
+func refine(v *guideline.Validator, p Preventive, f guideline.FieldError) []guideline.FieldError {
 	if f.Rule != "codice_fiscale" {
-		return []guideline.FieldError{vs.relabelFor(p, f)}
+		return []guideline.FieldError{f}
 	}
 	d := p.ServiceUser.PersonalData
 	if d.CodiceFiscale == "" {
-		return []guideline.FieldError{vs.fail(p, f.Path, "required", "")}
+		return []guideline.FieldError{v.Fail(f.Path, "required", "")}
 	}
 	problems := Problems(d.CodiceFiscale.ConsistentWith(d))
 	if len(problems) == 0 {
-		return []guideline.FieldError{vs.relabelFor(p, f)}
+		return []guideline.FieldError{f}
 	}
-	l := vs.label(p, f.Path)
 	out := make([]guideline.FieldError, 0, len(problems))
 	for _, pr := range problems {
-		param := ""
+		position := ""
 		if pr == CFCharacter {
 			var ce *CodiceFiscaleError
 			if errors.As(d.CodiceFiscale.ConsistentWith(d), &ce) {
-				param = strconv.Itoa(ce.Position)
+				position = strconv.Itoa(ce.Position)
 			}
 		}
-		t := vs.texts[keyCFPrefix+string(pr)]
-		out = append(out, guideline.FieldError{
-			Path:    f.Path,
-			Rule:    "codice_fiscale",
-			Param:   string(pr),
-			Italian: strings.Replace(strings.Replace(t[0], "{0}", l[0], 1), "{1}", param, 1),
-			English: strings.Replace(strings.Replace(t[1], "{0}", l[1], 1), "{1}", param, 1),
-		})
+		e := v.Fail(f.Path, keyCFPrefix+string(pr), position)
+		e.Rule, e.Param = "codice_fiscale", string(pr)
+		out = append(out, e)
 	}
 	return out
 }

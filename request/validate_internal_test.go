@@ -83,23 +83,6 @@ func TestLabelsAndCatalog(t *testing.T) {
 	}
 }
 
-func TestStripIndexes(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]struct {
-		path  string
-		index int
-	}{
-		"risk_factors[3]": {"risk_factors", 3},
-		"facts":           {"facts", -1},
-		"a[1].b[x]":       {"a.b", 1},
-		"a[":              {"a[", -1},
-	} {
-		if p, i := stripIndexes(in); p != want.path || i != want.index {
-			t.Errorf("stripIndexes(%q) = %q, %d", in, p, i)
-		}
-	}
-}
-
 // The outcomes a request may record are exactly the codes the register
 // accepts in register.DataOutcome: neither list may drift from the other.
 func TestOutcomesAreTheRegisters(t *testing.T) {

@@ -55,9 +55,9 @@ func appendBatches(t testing.TB, path string, batches ...int) []int64 {
 	return sizes
 }
 
-// reopenAndVerify opens the file, checks its head and what Open dropped,
-// and verifies the chain through a Log; it returns the Log, open.
-func reopenAndVerify(t *testing.T, path string, seq uint64, dropped int64) *register.Log {
+// openLog opens the file register at path and a Log on it; the caller
+// closes the Log.
+func openLog(t *testing.T, path string) (*FileRegister, *register.Log) {
 	t.Helper()
 	r, err := OpenFileRegister(t.Context(), path)
 	if err != nil {
@@ -67,6 +67,14 @@ func reopenAndVerify(t *testing.T, path string, seq uint64, dropped int64) *regi
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r, l
+}
+
+// reopenAndVerify opens the file, checks its head and what Open dropped,
+// and verifies the chain through a Log; it returns the Log, open.
+func reopenAndVerify(t *testing.T, path string, seq uint64, dropped int64) *register.Log {
+	t.Helper()
+	r, l := openLog(t, path)
 	t.Cleanup(func() { _ = l.Close() })
 	if r.Dropped() != dropped {
 		t.Errorf("Dropped = %d, want %d", r.Dropped(), dropped)
@@ -226,14 +234,7 @@ func TestFailedWriteBreaks(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "registro.jsonl")
 	appendBatches(t, path, 1)
-	r, err := OpenFileRegister(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := register.Open(t.Context(), r, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, l := openLog(t, path)
 	h, err := r.Head(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -299,14 +300,7 @@ func TestScanYieldsCopies(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "registro.jsonl")
 	appendBatches(t, path, 2)
-	r, err := OpenFileRegister(t.Context(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := register.Open(t.Context(), r, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, l := openLog(t, path)
 	defer l.Close()
 	for range 2 {
 		for rec, err := range r.Scan(t.Context(), register.Filter{}) {
