@@ -129,6 +129,27 @@
 // Every entry's Territory is the territory concerned, and its Guideline the
 // version of the guideline it was written under.
 //
+// # The library's own actors and the outbox's kinds
+//
+// The library's own processes (the outbox dispatcher, the escalation
+// timers) write entries as [SystemActor] ("system" role, [RoleSystem]),
+// never disguised as a role of the guideline; [ValidActorRole] says which
+// roles an [Actor] may have. The outbox package queues each notification
+// in a stream of its own (under [MessageStreamPrefix]) and records what
+// becomes of it with the KindMessage… kinds (queued, claimed, failed,
+// delivered, dead-lettered), whose Data names the stream that caused it,
+// the idempotency key and the recipients' roles, never their addresses.
+//
+// # Timelines
+//
+// A [Timeline] is the portable history of one request or incident: its
+// entries without personal data, with the delivery outcomes of the
+// notifications it caused, as JSON in one documented shape. [Log.Timeline]
+// builds it from the register; [LoadTimeline] reads one written by another
+// system, reporting every invalid field at once by JSON path, in Italian
+// and English. The compliance checks of the request and incident packages
+// take a Timeline.
+//
 // # Monitoring and export
 //
 // [Log.Summary] counts requests by territory and month with outcomes and
