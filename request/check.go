@@ -87,7 +87,8 @@ func Check(g guideline.Guideline, t register.Timeline) []guideline.Finding {
 //   - open_after_appointment: the request is open at now, after the end
 //     of the appointment ([DataAppointmentEnd], or its start);
 //   - out_of_order: an entry that no transition of the lifecycle takes
-//     from the state reached, or that is earlier than the one before.
+//     from the state reached (the request is then taken to be where
+//     that kind of entry leads), or that is earlier than the one before.
 func CheckAt(g guideline.Guideline, t register.Timeline, now time.Time) []guideline.Finding {
 	c := &checker{g: g, state: Draft, transitions: table().Transitions(), messages: map[string]*queued{}}
 	for i, e := range t.Entries {
@@ -107,7 +108,7 @@ func CheckAt(g guideline.Guideline, t register.Timeline, now time.Time) []guidel
 	}
 	if c.state.Open() && !end.IsZero() && now.After(end) {
 		c.add(FindingOpenAfterAppointment, guideline.SeverityWarning, ruleClause(guideline.RuleRecordRequests),
-			c.lastSubmission, register.KindRequestCompleted, c.state)
+			guideline.NoEntry, register.KindRequestCompleted, c.state)
 	}
 	return c.findings
 }
@@ -121,7 +122,6 @@ type checker struct {
 
 	previous       time.Time
 	submissions    int
-	lastSubmission int
 	appointment    time.Time
 	appointmentEnd time.Time
 	sendings       []*sending
@@ -184,7 +184,13 @@ func (c *checker) entry(i int, e register.TimelineEntry) {
 	if k < 0 {
 		c.add(FindingOutOfOrder, guideline.SeverityError, ruleClause(guideline.RuleRecordRequests), i, e.Kind,
 			e.Kind, orderProblem{key: keyOrderState, state: c.state})
-		return
+		// The entry still records what happened: the request is now where
+		// that kind leads, so one misplaced entry is one finding.
+		if k = slices.IndexFunc(c.transitions, func(tr lifecycle.Transition[State, Action]) bool {
+			return tr.Kind == e.Kind
+		}); k < 0 {
+			return
+		}
 	}
 	tr := c.transitions[k]
 	switch tr.Action {
@@ -217,7 +223,6 @@ func (c *checker) entry(i int, e register.TimelineEntry) {
 // submission checks a submission's personal data and notice.
 func (c *checker) submission(i int, e register.TimelineEntry) {
 	c.submissions++
-	c.lastSubmission = i
 	var personal bool
 	if _, err := e.Field(DataPersonalData, &personal); err != nil || !personal {
 		c.add(FindingMissingPersonalData, guideline.SeverityError, clauseContent, i, e.Kind, c.submissions)
