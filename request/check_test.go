@@ -1,6 +1,7 @@
 package request_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -179,4 +180,30 @@ func TestFindingTexts(t *testing.T) {
 		assert.NotEqual(t, it, en, code)
 		assert.False(t, strings.HasPrefix(it, key), code)
 	}
+}
+
+// Check never panics, whatever timeline another system hands over.
+func FuzzCheck(f *testing.F) {
+	names, err := filepath.Glob(filepath.Join("testdata", "timelines", "*.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, name := range names {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b, int64(0))
+	}
+	g := milano(f)
+	f.Fuzz(func(t *testing.T, b []byte, at int64) {
+		tl, err := register.LoadTimeline(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		for _, fd := range request.CheckAt(g, tl, time.Unix(at, 0)) {
+			_ = fd.Text(language.Italian) + fd.Text(language.English)
+		}
+		_ = request.Check(g, tl)
+	})
 }
