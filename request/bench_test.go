@@ -1,12 +1,16 @@
 package request_test
 
 import (
+	"context"
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/go-playground/validator/v10"
 
+	"github.com/sostegno/sostegno/register"
+	"github.com/sostegno/sostegno/register/sqliteregister"
 	"github.com/sostegno/sostegno/request"
 )
 
@@ -99,4 +103,56 @@ func BenchmarkParseCodiceFiscale(b *testing.B) {
 	for range b.N {
 		_, _ = request.ParseCodiceFiscale(knownCode)
 	}
+}
+
+// BenchmarkSubmitSQLite measures Desk.Submit on the SQLite register
+// (validation, rendering the two e-mails and the invitation, sealing,
+// pseudonym, one append of the submission and the two queued messages)
+// against one durable Log.Append of the submission's entry alone, with the
+// same Data and personal data, alternately on the same register; it
+// reports the ratio submit/append (target <= 1.2).
+//
+//	go test -run='^$' -bench=SubmitSQLite -benchtime=2s ./request/
+func BenchmarkSubmitSQLite(b *testing.B) {
+	backend, err := sqliteregister.Open(b.Context(), filepath.Join(b.TempDir(), "registro.db"), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := newFixture(b, backend, milano(b))
+	ctx := context.Background()
+	p := valid()
+	personal, err := request.MarshalPersonal(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var appendTime, submitTime time.Duration
+	n := 0
+	for b.Loop() {
+		n++
+		id, err := request.NewID(2026, n)
+		if err != nil {
+			b.Fatal(err)
+		}
+		p.ID = id
+		t0 := time.Now()
+		r, err := f.desk.Submit(ctx, p, officialActor)
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		if _, err := f.log.Append(ctx, fmt.Sprintf("plain/%d", n), 0, register.Event{
+			Kind: register.KindRequestSubmitted, Territory: "municipio-5", Actor: officialActor,
+			Guideline: f.g.Version(), Data: r.Entry.Data, Personal: personal, Pseudonym: r.Entry.Pseudonym,
+		}); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		submitTime += t1.Sub(t0)
+		appendTime += t2.Sub(t1)
+	}
+	perAppend := float64(appendTime.Nanoseconds()) / float64(n)
+	perSubmit := float64(submitTime.Nanoseconds()) / float64(n)
+	b.ReportMetric(perAppend, "append-ns")
+	b.ReportMetric(perSubmit, "submit-ns")
+	b.ReportMetric(perSubmit/perAppend, "submit/append")
 }

@@ -86,7 +86,61 @@
 // codes describe the person (health, criminal record) and travel sealed
 // with the personal data, never in an entry's Data.
 //
-// What this package does not do yet is the lifecycle (submission,
-// decisions, completion, cancellation as register entries) and the
-// compliance check of a request's timeline.
+// # The lifecycle
+//
+// A request's state is the fold of its entries in the register, each of
+// one of the register's KindRequest… kinds, following one transition
+// table ([Diagram] draws it, in Mermaid or DOT):
+//
+//	Draft → Submitted → (InfoRequested ⇄ Submitted) → Accepted | Declined → Completed
+//	Cancelled from Submitted, InfoRequested, Accepted or Declined
+//
+// A draft is the caller's business: it holds personal data and the
+// register keeps everything, so the register starts at submission. Only
+// the responsible official submits, supplements (re-submits) and cancels;
+// the Police Command decides (requests information, accepts, declines),
+// or the official records the Command's decision received by e-mail or
+// phone ([Via]): the entry's Data says who decided ([DataDecidedBy]) and
+// its actor who recorded it. The official completes a request with its
+// [Outcome] (register.DataOutcome, and the incident's stream for
+// [OutcomeIncident]), since the requesters keep the register.
+//
+// A [Desk] ([New]) takes each action on a register.Log: it reads the
+// request's stream, checks the action against the state and the actor's
+// role, and makes one append of the transition's entry and of the
+// messages it causes, queued in the outbox (see package outbox), which an
+// outbox.Dispatcher delivers. A refused action is a [*TransitionError]
+// (the type incident.TransitionError is too) and writes nothing.
+//
+// [Desk.Submit] validates the request, checks the notice, refuses a
+// guideline without an address for a recipient, renders the e-mail to
+// the Police Command and to the Area Director (one copy per role, with
+// the invitation), seals the request in the entry ([MarshalPersonal]),
+// adds the pseudonym of the codice fiscale when a register.Pseudonymizer
+// is configured, and queues the two messages in the same append.
+// [Desk.Resubmit] does the same with the next submission number, so the
+// invitation's SEQUENCE rises; [Desk.Cancel] sends the cancellation
+// (METHOD:CANCEL) to both. Idempotency keys ([IdempotencyKey]) are made of
+// the request's ID, the number of the sending and the role, so a resend
+// is recognised. [Desk.Open] reads the personal data back through
+// register.Log.Unseal, which records the reading in the access log.
+//
+// A submission entry's Data holds register.DataAppointment and the
+// non-personal facts of the notice ([Notice]), so register.Log.Summary
+// and register.Monitor count requests as they are; the Data constants of
+// this package ([DataPersonalData], [DataDecidedBy] …) document the rest.
+//
+// # Compliance
+//
+// [Check] (and [CheckAt], which takes the time to judge at) reads a
+// request's register.Timeline, from this library or exported by another
+// system, and returns [guideline.Finding] values with stable codes
+// ([FindingCodes]: short_notice, short_notice_without_reason, wrong_role,
+// missing_recipient, missing_personal_data, open_after_appointment,
+// out_of_order), each citing its clause of the preventive phase
+// (paragraph 2 for the sender and the recipients, paragraph 3 for the
+// content, the notice and the record) and rendered in Italian or English
+// through [Catalog]. A timeline has no personal data, so a submission
+// says that it carried it with the Data flag [DataPersonalData], which
+// [Desk.Submit] writes.
 package request

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -144,4 +145,102 @@ func ExamplePreventive_LogValue() {
 	// Output:
 	// level=INFO msg=sent request.id=request/2026-000123 request.kind=scheduled_interview request.territory=municipio-5 request.start=2026-03-05T10:30:00.000+01:00 request.urgent=false user=request.ServiceUser{redacted}
 	// request.PersonalData{redacted}
+}
+
+func ExampleNewID() {
+	id, err := request.NewID(2026, 123)
+	fmt.Println(id, id.Reference(), err)
+	_, err = request.ParseID("request/26-123")
+	fmt.Println(errors.Is(err, request.ErrID))
+	// Output:
+	// request/2026-000123 2026-000123 <nil>
+	// true
+}
+
+func ExampleParseID() {
+	id, err := request.ParseID("request/2026-000123")
+	fmt.Println(id.Stream(), err)
+	// Output: request/2026-000123 <nil>
+}
+
+func ExampleUnmarshalPersonal() {
+	_, err := request.UnmarshalPersonal([]byte(`{"id": "request/2026-000123", "facts": 12}`))
+	var ve *guideline.ValidationError
+	if errors.As(err, &ve) {
+		fmt.Println(ve.Fields[0].Path, ve.Fields[0].Rule)
+	}
+	// Output: facts type
+}
+
+func ExamplePreventive_Notice() {
+	p := exampleRequest() // Thursday 5 March 2026, 10:30
+	rome, _ := time.LoadLocation("Europe/Rome")
+	n := p.Notice(exampleGuideline(), time.Date(2026, 3, 3, 9, 0, 0, 0, rome))
+	fmt.Println(n.LeadTime, n.MinLeadTime, n.Short, n.UrgencyReasonGiven)
+	// Output: 2 3 true false
+}
+
+func ExamplePreventive_Invitation() {
+	p := exampleRequest()
+	ics, err := p.Invitation(exampleGuideline(), request.Submission{Number: 2, SentAt: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, line := range strings.Split(string(ics), "\r\n") {
+		if strings.HasPrefix(line, "UID:") || strings.HasPrefix(line, "SEQUENCE:") || strings.HasPrefix(line, "DTSTART;") {
+			fmt.Println(line)
+		}
+	}
+	// Output:
+	// UID:request-2026-000123@milano.sostegno
+	// SEQUENCE:2
+	// DTSTART;TZID=Europe/Rome:20260305T103000
+}
+
+func ExamplePreventive_Cancellations() {
+	p := exampleRequest()
+	ms, err := p.Cancellations(exampleGuideline(), request.Submission{Number: 2, SentAt: time.Date(2026, 3, 3, 8, 0, 0, 0, time.UTC)}, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, m := range ms {
+		fmt.Println(m.Key, m.Personal, m.Attachments[0].ContentType)
+	}
+	fmt.Println(ms[0].Subject)
+	// Output:
+	// request/2026-000123/cancellation/2/police_command false text/calendar; charset=utf-8; method=CANCEL
+	// request/2026-000123/cancellation/2/area_director false text/calendar; charset=utf-8; method=CANCEL
+	// Annullamento della richiesta di presenza cautelativa – Municipio 5 – colloquio programmato del 05/03/2026 (rif. 2026-000123)
+}
+
+func ExampleIdempotencyKey() {
+	fmt.Println(request.IdempotencyKey("request/2026-000123", "submission", 2, guideline.RoleAreaDirector))
+	// Output: request/2026-000123/submission/2/area_director
+}
+
+func ExampleProblems() {
+	c := request.CodiceFiscale("RSSMRA80A01H501U")
+	err := c.ConsistentWith(request.PersonalData{FamilyName: "Bianchi", GivenName: "Mario",
+		BirthDate: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC), Sex: request.SexMale})
+	fmt.Println(request.Problems(err))
+	// Output: [family_name]
+}
+
+func ExampleCatalog() {
+	p := request.Catalog().Printer(language.English)
+	fmt.Println(request.OutcomeServiceUserAbsent.MessageKey(), "=", p.Sprintf(request.OutcomeServiceUserAbsent.MessageKey()))
+	fmt.Println(request.Cancelled.Name(p), "/", request.ActionCancel.Name(p))
+	// Output:
+	// request.outcome.service_user_absent = The service user did not come
+	// Cancelled / Cancel
+}
+
+func ExampleOutcomes() {
+	fmt.Println(request.Outcomes())
+	fmt.Println(request.States())
+	fmt.Println(request.FindingCodes())
+	// Output:
+	// [presence_provided no_event incident service_user_absent]
+	// [draft submitted info_requested accepted declined completed cancelled]
+	// [short_notice short_notice_without_reason wrong_role missing_recipient missing_personal_data open_after_appointment out_of_order]
 }

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/text/message/catalog"
 
 	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/internal/lifecycle"
 )
 
 // Catalog keys of this package's texts that are not built from a value's
@@ -64,6 +65,12 @@ const (
 	keyPrivacy          = "request.mail.privacy"
 	keyCancelled        = "request.mail.cancelled"
 	keyCancelNote       = "request.mail.cancel_note"
+
+	keyOrderEarlier = "request.check.earlier"
+	keyOrderState   = "request.check.state"
+	keyNeverSent    = "request.check.never_sent"
+	keyDeadLettered = "request.check.dead_lettered"
+	keyUndelivered  = "request.check.undelivered"
 
 	keyICSSummary     = "request.ics.summary"
 	keyICSDescription = "request.ics.description"
@@ -147,9 +154,12 @@ var cfTexts = map[CodiceFiscaleProblem][2]string{
 
 // Messages returns this package's texts, in Italian and English: field
 // labels and validation messages, names of kinds, risk factors and
-// outcomes, the e-mail and the calendar invitation. Build a catalog with
-// guideline.NewCatalog(guideline.Messages(), request.Messages()), or use
-// [Catalog].
+// outcomes, the e-mail and the calendar invitation, the names of the
+// lifecycle's states and actions, and the details of the findings of
+// [Check]. Build a
+// catalog for rendering e-mails with guideline.NewCatalog(
+// guideline.Messages(), request.Messages()), or use [Catalog], which also
+// holds the texts of a refused transition.
 func Messages() []guideline.Text {
 	t := guideline.NewText
 	out := []guideline.Text{
@@ -248,6 +258,7 @@ func Messages() []guideline.Text {
 	for _, l := range fieldLabels {
 		out = append(out, t(keyFieldPrefix+l[0], l[1], l[2]))
 	}
+	out = append(out, lifecycleTexts()...)
 	for _, r := range ruleTexts {
 		out = append(out, t(keyRulePrefix+r[0], r[1], r[2]))
 	}
@@ -276,8 +287,71 @@ var cfProblems = []CodiceFiscaleProblem{
 	CFLength, CFCharacter, CFMonth, CFDay, CFCheckCharacter, CFFamilyName, CFGivenName, CFBirthDate, CFSex,
 }
 
+// lifecycleTexts are the names of the states and actions of the
+// lifecycle, and the texts of the findings of [Check].
+func lifecycleTexts() []guideline.Text {
+	t := guideline.NewText
+	return []guideline.Text{
+		t("request.state."+string(Draft), "Bozza", "Draft"),
+		t("request.state."+string(Submitted), "Inviata", "Submitted"),
+		t("request.state."+string(InfoRequested), "Integrazione richiesta", "Information requested"),
+		t("request.state."+string(Accepted), "Accolta", "Accepted"),
+		t("request.state."+string(Declined), "Non accolta", "Declined"),
+		t("request.state."+string(Completed), "Conclusa", "Completed"),
+		t("request.state."+string(Cancelled), "Annullata", "Cancelled"),
+
+		t("request.action."+string(ActionSubmit), "Invio", "Submit"),
+		t("request.action."+string(ActionRequestInfo), "Richiesta di integrazione", "Request information"),
+		t("request.action."+string(ActionResubmit), "Nuovo invio con le integrazioni", "Resubmit with the information"),
+		t("request.action."+string(ActionAccept), "Accoglimento", "Accept"),
+		t("request.action."+string(ActionDecline), "Mancato accoglimento", "Decline"),
+		t("request.action."+string(ActionComplete), "Registrazione dell'esito", "Record the outcome"),
+		t("request.action."+string(ActionCancel), "Annullamento", "Cancel"),
+
+		t(keyOrderEarlier, "è registrata con un orario precedente a quello della voce che la precede",
+			"it is recorded with a time earlier than the entry before it"),
+		t(keyOrderState, "non è prevista quando la richiesta è nello stato «%s»",
+			"it is not expected when the request is in the state “%s”"),
+		t(keyNeverSent, "nessun messaggio gli è stato inviato", "no message was sent to it"),
+		t(keyDeadLettered, "l'invio è stato abbandonato dopo un errore", "sending was given up after a failure"),
+		t(keyUndelivered, "il messaggio non risulta ancora consegnato", "the message is not delivered yet"),
+	}
+}
+
+// findingTexts are the texts of the findings of [Check], under
+// guideline.FindingKey of their codes. They are in [Catalog], which every
+// finding carries, and not in [Messages]: their keys are not under the
+// package's prefix, so that a catalog built from the Messages of several
+// packages cannot collide on them.
+func findingTexts() []guideline.Text {
+	t := guideline.NewText
+	return []guideline.Text{
+		t(guideline.FindingKey(FindingShortNotice),
+			"La richiesta è stata inviata con un preavviso di %[1]s, inferiore al minimo di %[2]s; il motivo dell'urgenza è indicato.",
+			"The request was sent with a notice of %[1]s, shorter than the minimum of %[2]s; a reason for urgency is given."),
+		t(guideline.FindingKey(FindingShortNoticeWithoutReason),
+			"La richiesta è stata inviata con un preavviso di %[1]s, inferiore al minimo di %[2]s, senza indicare il motivo dell'urgenza.",
+			"The request was sent with a notice of %[1]s, shorter than the minimum of %[2]s, without a reason for urgency."),
+		t(guideline.FindingKey(FindingWrongRole),
+			"L'azione «%[1]s» è stata registrata dal ruolo «%[2]s», al quale non spetta.",
+			"The action “%[1]s” was recorded by the role “%[2]s”, which it is not for."),
+		t(guideline.FindingKey(FindingMissingRecipient),
+			"Il destinatario «%[1]s» non risulta raggiunto: %[2]s.",
+			"The recipient “%[1]s” was not reached: %[2]s."),
+		t(guideline.FindingKey(FindingMissingPersonalData),
+			"L'invio n. %d della richiesta non contiene i dati anagrafici dell'utente e la sommaria descrizione dei fatti.",
+			"Submission no. %d of the request does not hold the service user's personal data and the summary of the facts."),
+		t(guideline.FindingKey(FindingOpenAfterAppointment),
+			"L'appuntamento si è concluso ma la richiesta è ancora nello stato «%s»: ne va registrato l'esito o l'annullamento.",
+			"The appointment is over but the request is still in the state “%s”: its outcome or its cancellation should be recorded."),
+		t(guideline.FindingKey(FindingOutOfOrder),
+			"La voce %[1]s non rispetta l'ordine della procedura: %[2]s.",
+			"The entry %[1]s does not follow the order of the procedure: %[2]s."),
+	}
+}
+
 var catalogOnce = sync.OnceValue(func() *guideline.Catalog {
-	c, err := guideline.NewCatalog(guideline.Messages(), Messages())
+	c, err := guideline.NewCatalog(guideline.Messages(), lifecycle.Messages(), Messages(), findingTexts())
 	if err != nil {
 		// Fixed data, checked by this package's tests.
 		panic(err)
@@ -285,7 +359,7 @@ var catalogOnce = sync.OnceValue(func() *guideline.Catalog {
 	return c
 })
 
-// Catalog returns the catalog of guideline's texts and this package's,
-// built once. It is what the package renders with when no other catalog
-// is given.
+// Catalog returns the catalog of guideline's texts, the lifecycle's
+// refusals, this package's and the findings' texts, built once. It is
+// what the package renders with when no other catalog is given.
 func Catalog() *guideline.Catalog { return catalogOnce() }

@@ -72,9 +72,21 @@ type Submission struct {
 	// invitation's SEQUENCE, so each re-submission (and the cancellation)
 	// must have a higher number than the sending before.
 	Number int
-	// SentAt is when the request is sent: the notice is counted from it,
-	// and it is the invitation's DTSTAMP.
+	// SentAt is when the request is sent: the notice is counted from it
+	// (unless NoticeFrom is set), and it is the invitation's DTSTAMP.
 	SentAt time.Time
+	// NoticeFrom, if not zero, is when the notice is counted from: the
+	// first sending of the request for this appointment, when a
+	// re-submission supplements it without moving the appointment.
+	NoticeFrom time.Time
+}
+
+// noticeFrom returns when the notice of the sending is counted from.
+func (s Submission) noticeFrom() time.Time {
+	if s.NoticeFrom.IsZero() {
+		return s.SentAt
+	}
+	return s.NoticeFrom
 }
 
 // RenderOptions are the optional settings of rendering; nil means the
@@ -346,7 +358,7 @@ func (r *renderer) submissionBody(rc notify.Recipient) string {
 	line(pr.Sprintf(keyTerritory, r.territoryName()))
 	line("")
 	line(pr.Sprintf(keyHeadNotice))
-	n := p.Notice(r.g, r.s.SentAt)
+	n := p.Notice(r.g, r.s.noticeFrom())
 	line(pr.Sprintf(keyNotice, n.LeadTime.Text(pr), n.MinLeadTime.Text(pr)))
 	if n.Short {
 		line(pr.Sprintf(keyShortNotice, string(p.UrgencyReason)))

@@ -129,6 +129,13 @@ func validCodiceFiscale(fl validator.FieldLevel) bool {
 // (see [Preventive.Notice]) is at least the policy's minimum or else that
 // an urgency reason is given: short notice is never accepted silently.
 func (p Preventive) Validate(g guideline.Guideline, now time.Time) error {
+	return p.validate(g, now, now)
+}
+
+// validate is [Preventive.Validate] with the notice counted from
+// noticeFrom: the first submission, for a re-submission that keeps the
+// appointment.
+func (p Preventive) validate(g guideline.Guideline, now, noticeFrom time.Time) error {
 	vs := validators()
 	v := vs.forKind(p.Appointment.Kind)
 	var fields []guideline.FieldError
@@ -154,7 +161,7 @@ func (p Preventive) Validate(g guideline.Guideline, now time.Time) error {
 	if !a.Start.IsZero() {
 		if !a.Start.After(now) {
 			fields = append(fields, v.Fail("appointment.start", "future", ""))
-		} else if n := p.Notice(g, now); n.Short && strings.TrimSpace(string(p.UrgencyReason)) == "" {
+		} else if n := p.Notice(g, noticeFrom); n.Short && strings.TrimSpace(string(p.UrgencyReason)) == "" {
 			fields = append(fields, vs.urgencyRequired(n))
 		}
 	}
