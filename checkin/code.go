@@ -163,7 +163,8 @@ func ParseHash(s string) (Hash, error) {
 	}
 	salt, err1 := b64.Strict().DecodeString(parts[4])
 	key, err2 := b64.Strict().DecodeString(parts[5])
-	if err1 != nil || err2 != nil || len(salt) < 8 || len(salt) > 64 || len(key) < 16 || len(key) > 64 {
+	// The decoder skips line breaks: only the canonical text is accepted.
+	if err1 != nil || err2 != nil || b64.EncodeToString(salt) != parts[4] || b64.EncodeToString(key) != parts[5] || len(salt) < 8 || len(salt) > 64 || len(key) < 16 || len(key) > 64 {
 		return Hash{}, fmt.Errorf("%w: salt or hash", ErrHash)
 	}
 	return Hash{params: p, salt: salt, key: key}, nil
