@@ -42,6 +42,7 @@ func Messages() []Text {
 		NewCountText(keyWorkingDays, "%d giorno lavorativo", "%d giorni lavorativi", "%d working day", "%d working days"),
 	}
 	out = append(out, stepTexts()...)
+	out = append(out, supplementaryTexts()...)
 	return append(out, otherTexts()...)
 }
 

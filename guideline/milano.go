@@ -76,6 +76,10 @@ func milano2021Spec() Spec {
 			UrgentDeliveryDeadline:      Duration(time.Minute),
 			TimeZone:                    "Europe/Rome",
 			LocalHolidays:               []string{"12-07"},
+			CheckoutGracePeriod:         Duration(10 * time.Minute),
+			SupportOfferedDays:          7,
+			InjuryReportDays:            2,
+			CommandEvaluationDays:       15,
 		},
 		Territories: territories,
 	}

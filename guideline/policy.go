@@ -62,6 +62,31 @@ type Policy struct {
 	// LocalHolidays are days off besides the national holidays, as "MM-DD":
 	// in Milan, "12-07", Sant'Ambrogio.
 	LocalHolidays []string `json:"local_holidays,omitempty" validate:"omitempty,dive,monthday"`
+
+	// The values below go beyond the document (see [SupplementaryRules]).
+
+	// CheckoutGracePeriod is how long after the expected end of a
+	// check-in session (a risky interview or home visit) the library waits
+	// for the check-out before it raises an emergency incident for the
+	// place. The document has no check-in sessions: the municipality sets
+	// it; Milan's default is 10 minutes.
+	CheckoutGracePeriod Duration `json:"checkout_grace_period" validate:"duration"`
+	// SupportOfferedDays is within how many days of an incident's report
+	// psychological and legal support must be offered to the staff
+	// involved. Regione Lombardia's 2025 guidance asks employers to
+	// provide it without setting a term: the municipality sets it;
+	// default 7 days.
+	SupportOfferedDays Days `json:"support_offered_days" validate:"gte=1,lte=90"`
+	// InjuryReportDays is within how many days of learning of an injury
+	// with a prognosis over three days the employer files the injury
+	// report to INAIL. The law sets 2 days (DPR 1124/1965, art. 53): a
+	// municipality may shorten it, never lengthen it.
+	InjuryReportDays Days `json:"injury_report_days" validate:"gte=1,lte=2"`
+	// CommandEvaluationDays is within how many days of the patrol's
+	// report the Command evaluates it and shares what is useful with the
+	// Directorate (step 4). The document sets no term: the municipality
+	// sets it; default 15 days.
+	CommandEvaluationDays Days `json:"command_evaluation_days" validate:"gte=1,lte=365"`
 }
 
 // RuleID identifies a rule of the policy, for citing and printing it.

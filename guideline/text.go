@@ -54,6 +54,9 @@ func (d Duration) Text(p *message.Printer) string {
 // language.
 func (g Guideline) RuleText(p *message.Printer, id RuleID) string {
 	pol := g.spec.Policy
+	if s, ok := supplementaryRuleText(p, pol, id); ok {
+		return s
+	}
 	switch id {
 	case RuleMinLeadTime:
 		return p.Sprintf(id.MessageKey(), int(pol.MinLeadTime))

@@ -150,6 +150,18 @@
 // and English. The compliance checks of the request and incident packages
 // take a Timeline.
 //
+// # Follow-ups and the annual report
+//
+// Beyond the document, the employer's duties after an incident are
+// entries of the incident's stream too (KindFollowUp…: support offered,
+// the INAIL injury report, the Command's evaluation), with their terms in
+// guideline.Policy; [FollowUps] says, from a [Timeline], whether each was
+// met, late, missing, pending or not due. An incident raised by a
+// check-in session carries its cause under [DataAlarmCause].
+// [Log.AnnualReport] is the anonymous yearly report per territory and
+// kind of event (ONSEPS, L. 113/2020; D.Lgs. 81/2008), where a group of
+// fewer than [AnnualThreshold] incidents shows only a range.
+//
 // # Monitoring and export
 //
 // [Log.Summary] counts requests by territory and month with outcomes and

@@ -149,9 +149,12 @@ func checkData(kind string, data []byte) (field, rule string) {
 	case KindRequestCompleted:
 		name, codes = DataOutcome, Outcomes()
 	case KindIncidentReported:
+		if field, rule := checkFollowUpData(kind, data); rule != "" {
+			return field, rule
+		}
 		name, codes = DataIncidentKind, IncidentKinds()
 	default:
-		return "", ""
+		return checkFollowUpData(kind, data)
 	}
 	if len(data) == 0 {
 		return "", ""

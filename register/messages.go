@@ -56,6 +56,8 @@ func Messages() []guideline.Text {
 		guideline.NewText(keyRulePrefix+RuleExpectedVersion, "non ha una versione attesa", "has no expected version"),
 		guideline.NewText(keyRulePrefix+RuleTime, "non è una data e ora RFC 3339", "is not an RFC 3339 date and time"),
 		guideline.NewText(keyRulePrefix+RuleCode, "non è un codice previsto", "is not a known code"),
+		guideline.NewText(keyRulePrefix+RuleCount, "non è un numero intero non negativo", "is not a non-negative integer"),
+		guideline.NewText(keyRulePrefix+RuleBool, "deve essere true o false", "must be true or false"),
 		guideline.NewText(keyUnreadable, "Voce %d (%s): il campo %s non è leggibile.", "Entry %d (%s): field %s cannot be read."),
 	}
 }
