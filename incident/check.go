@@ -335,11 +335,17 @@ func (d durationArg) Name(p *message.Printer) string {
 func (d durationArg) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
 
 // Name returns the reason's description in the printer's language.
-func (r EscalationReason) Name(p *message.Printer) string { return p.Sprintf("incident.reason." + string(r)) }
+func (r EscalationReason) Name(p *message.Printer) string {
+	return p.Sprintf("incident.reason." + string(r))
+}
 
-// findingTexts are the texts of the findings and of the escalation
-// reasons.
-func findingTexts() []guideline.Text {
+// FindingMessages returns the texts of the findings of [Check] and of the
+// escalation reasons, in Italian and English. Their keys are
+// guideline.FindingKey of each code ("finding.missing_step"), as
+// [guideline.Finding.Message] looks them up; they are kept apart from
+// [Messages] so that a catalog holding the texts of several packages does
+// not get the same key twice. [Catalog] holds them.
+func FindingMessages() []guideline.Text {
 	t := guideline.NewText
 	f := guideline.FindingKey
 	return []guideline.Text{

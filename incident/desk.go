@@ -142,7 +142,7 @@ type RefusedError struct {
 	// [ErrNotFound], [ErrNoPatrolReport] or [ErrShareField].
 	Err error
 	// Step is the step concerned, if any.
-	Step guideline.StepID
+	Step    guideline.StepID
 	catalog *guideline.Catalog
 }
 
@@ -245,7 +245,7 @@ func (e *NotRecordedError) Message(tag language.Tag) string {
 	case len(e.Sent) == 0:
 		return p.Sprintf(keyNotRecordedNone)
 	case len(e.Unsent) > 0:
-		return p.Sprintf(keyNotRecordedPartial, len(e.Unsent))
+		return p.Sprintf(keyNotRecordedPartial)
 	}
 	return p.Sprintf(keyNotRecordedSent)
 }
@@ -919,7 +919,7 @@ func (d *Desk) shareMessage(st Status, c guideline.Contact, r PatrolReport) noti
 	p := d.o.Catalog.Printer(d.o.Language)
 	lines := []string{p.Sprintf(keyShareIntro, st.ReportedAt.In(d.g.Location()).Format(p.Sprintf("layout.date")), st.Venue.Name), ""}
 	for _, f := range r.Fields() {
-		lines = append(lines, p.Sprintf(keyShareField, f.Name(p), r.Field(f).Reveal()))
+		lines = append(lines, f.Name(p)+": "+r.Field(f).Reveal())
 	}
 	return notify.Message{
 		Key: string(st.ID) + "/share", Kind: register.KindIncidentSharedWithDirectorate,

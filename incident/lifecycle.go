@@ -163,7 +163,9 @@ func Transitions() []Transition { return table.Transitions() }
 
 // Next returns the transition that action a by role takes from state
 // from, or a [*TransitionError].
-func Next(from State, a Action, role guideline.Role) (Transition, error) { return table.Next(from, a, role) }
+func Next(from State, a Action, role guideline.Role) (Transition, error) {
+	return table.Next(from, a, role)
+}
 
 // Graph returns the transition table as a graph, in the language of tag:
 // one node per state, one edge per transition with its action and roles,

@@ -310,7 +310,7 @@ var fieldLabels = func() []struct{ path, it, en string } {
 func Catalog() *guideline.Catalog { return defaultCatalog() }
 
 var defaultCatalog = sync.OnceValue(func() *guideline.Catalog {
-	c, err := guideline.NewCatalog(guideline.Messages(), lifecycle.Messages(), Messages())
+	c, err := guideline.NewCatalog(guideline.Messages(), lifecycle.Messages(), Messages(), FindingMessages())
 	if err != nil {
 		// Fixed data, checked by this package's tests.
 		panic(err)

@@ -21,7 +21,6 @@ const (
 
 	keyShareSubject = "incident.share.subject"
 	keyShareIntro   = "incident.share.intro"
-	keyShareField   = "incident.share.field"
 )
 
 // lifecycleTexts are the names of the states and actions of the table,
@@ -69,11 +68,9 @@ func lifecycleTexts() []guideline.Text {
 		t(keyNotRecordedSent,
 			"Attenzione: l'allarme è stato inviato ma NON è stato registrato (il registro non risponde). Lo annoti e avvisi il responsabile.",
 			"Warning: the alarm was sent but NOT recorded (the register does not answer). Note it down and tell the official in charge."),
-		guideline.NewCountText(keyNotRecordedPartial,
-			"Attenzione: l'allarme NON è stato registrato e %d messaggio non è partito. Telefoni subito alla Centrale Operativa.",
-			"Attenzione: l'allarme NON è stato registrato e %d messaggi non sono partiti. Telefoni subito alla Centrale Operativa.",
-			"Warning: the alarm was NOT recorded and %d message did not go out. Phone the Operations Centre now.",
-			"Warning: the alarm was NOT recorded and %d messages did not go out. Phone the Operations Centre now."),
+		t(keyNotRecordedPartial,
+			"Attenzione: l'allarme NON è stato registrato e alcuni messaggi non sono partiti. Telefoni subito alla Centrale Operativa.",
+			"Warning: the alarm was NOT recorded and some messages did not go out. Phone the Operations Centre now."),
 		t(keyNotRecordedNone,
 			"Attenzione: l'allarme NON è stato né registrato né inviato. Telefoni subito alla Centrale Operativa.",
 			"Warning: the alarm was neither recorded nor sent. Phone the Operations Centre now."),
@@ -82,10 +79,9 @@ func lifecycleTexts() []guideline.Text {
 		t(keyShareIntro,
 			"Il Comando di Polizia Locale, valutata la relazione della pattuglia intervenuta il %[1]s presso %[2]s, condivide con la Direzione Politiche Sociali – Area Territorialità gli elementi seguenti.",
 			"Having evaluated the report of the patrol that intervened on %[1]s at %[2]s, the Local Police Command shares the following with the Social Policies Directorate – Territoriality Area."),
-		t(keyShareField, "%[1]s: %[2]s", "%[1]s: %[2]s"),
 	}
 	for _, f := range ReportFields() {
 		ts = append(ts, t(f.NameKey(), reportFieldNames[f][0], reportFieldNames[f][1]))
 	}
-	return append(ts, findingTexts()...)
+	return ts
 }
