@@ -308,9 +308,9 @@ func TestConfirmationBeforeStepOneConfirmsBoth(t *testing.T) {
 }
 
 func findingCodes(fs []guideline.Finding) []string {
-	out := make([]string, len(fs))
-	for i, f := range fs {
-		out[i] = f.Code
+	var out []string
+	for _, f := range fs {
+		out = append(out, f.Code)
 	}
 	return out
 }
