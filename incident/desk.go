@@ -316,9 +316,9 @@ func (d *Desk) ReportAs(ctx context.Context, by register.Actor, inc Incident) (R
 	}
 	given := inc.ID != ""
 	var lastErr error
-	for range maxIDAttempts {
+	for attempt := range maxIDAttempts {
 		if !given {
-			id, err := d.nextID(ctx, now.In(d.g.Location()).Year())
+			id, err := d.nextID(ctx, now.In(d.g.Location()).Year(), attempt > 0)
 			if err != nil {
 				return Receipt{}, d.sendDirect(ctx, inc, now, cols, official, err)
 			}
@@ -504,12 +504,16 @@ func (d *Desk) provisionalID(now time.Time) ID {
 }
 
 // nextID returns the next ID of year: one more than the highest of that
-// year in the register (read once, then followed) or given by this Desk.
-func (d *Desk) nextID(ctx context.Context, year int) (ID, error) {
+// year in the register or given by this Desk. The register is read on
+// first use, and again (only what was appended since) when refresh is
+// set, after another writer took an ID first.
+func (d *Desk) nextID(ctx context.Context, year int, refresh bool) (ID, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if err := d.scanIDs(ctx); err != nil {
-		return "", err
+	if !d.scanned || refresh {
+		if err := d.scanIDs(ctx); err != nil {
+			return "", err
+		}
 	}
 	d.highest[year]++
 	return NewID(year, d.highest[year])

@@ -507,3 +507,21 @@ func TestRefusalsOfBadInput(t *testing.T) {
 	_, err = e.desk.Confirm(context.Background(), "incident/2026-000999", incident.StepDispatch, lucaActor, "")
 	require.ErrorIs(t, err, incident.ErrStep)
 }
+
+func TestTwoDesksNumberIncidentsWithoutCollision(t *testing.T) {
+	t.Parallel()
+	c := newFakeClock()
+	l := openLog(t, memregister.New(), c)
+	rost := shifts(t, c, giulia, luca)
+	da := incident.New(l, guideline.Milano2021(), rost, &incident.Options{Now: c.Now})
+	db := incident.New(l, guideline.Milano2021(), rost, &incident.Options{Now: c.Now})
+	var got []incident.ID
+	for _, d := range []*incident.Desk{da, db, da, db, da} {
+		rc, err := d.Report(context.Background(), threat())
+		require.NoError(t, err)
+		got = append(got, rc.ID)
+	}
+	assert.Equal(t, []incident.ID{"incident/2026-000001", "incident/2026-000002", "incident/2026-000003", "incident/2026-000004", "incident/2026-000005"}, got)
+	_, err := da.ReportAs(context.Background(), ownActor, func() incident.Incident { i := threat(); i.ID = got[0]; return i }())
+	require.ErrorIs(t, err, incident.ErrIDTaken)
+}
