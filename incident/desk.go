@@ -70,7 +70,6 @@ type Desk struct {
 	seen     uint64         // last sequence number scanned for IDs
 	scanned  bool           // whether the IDs were read once
 	highest  map[int]uint64 // year -> highest number seen or given
-	fallback map[string]bool
 }
 
 // New returns a Desk that records in log the incidents of guideline g,
