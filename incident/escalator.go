@@ -34,8 +34,11 @@ type EscalatorOptions struct {
 // time, on the ladder of the guideline's policy (guideline.Policy.Ladder):
 // the alarm again, then the responsible official, then the call script
 // to the operator to phone directly, repeated until the step is confirmed
-// or the incident closed; and at once, without waiting, when an alert is
-// dead-lettered (an address that does not work). Each escalation is an
+// or the incident closed; and at once, without waiting, when an alert, a
+// call script or an escalation is dead-lettered (an address that does not
+// work) while step 1 or 2 is still pending: the official is alerted and
+// the reporter gets the direct call script (not again for a message
+// that was itself sent for a dead letter). Each escalation is an
 // entry of kind [KindEscalated] by register.SystemActor("escalation"),
 // with its messages queued in the outbox in the same append.
 //
