@@ -66,10 +66,10 @@ type Desk struct {
 	o      Options
 	number guideline.Phone
 
-	mu       sync.Mutex
-	seen     uint64         // last sequence number scanned for IDs
-	scanned  bool           // whether the IDs were read once
-	highest  map[int]uint64 // year -> highest number seen or given
+	mu      sync.Mutex
+	seen    uint64         // last sequence number scanned for IDs
+	scanned bool           // whether the IDs were read once
+	highest map[int]uint64 // year -> highest number seen or given
 }
 
 // New returns a Desk that records in log the incidents of guideline g,
