@@ -17,7 +17,7 @@ import (
 // texts take at most three arguments, strings or integers.
 func render(c *guideline.Catalog, tag language.Tag, key string) string {
 	p := c.Printer(tag)
-	for _, args := range [][]any{{}, {2}, {"x"}, {"x", 2}, {"x", 2, 3}, {"x", "y"}} {
+	for _, args := range [][]any{{}, {2}, {"x"}, {"x", 2}, {"x", 2, 3}, {"x", "y"}, {"x", "y", "z"}} {
 		s := p.Sprintf(key, args...)
 		if !strings.Contains(s, "%!") {
 			return s

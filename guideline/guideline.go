@@ -136,6 +136,7 @@ func crossCheck(v *Validator, s Spec) []FieldError {
 	if c, ok := findContact(s.Contacts, RoleOperationsCentre); !ok || c.Phone == "" {
 		out = append(out, v.Fail("contacts", "missing", "operations_centre.phone"))
 	}
+	out = append(out, escalationErrors(v, s.Policy.Escalation)...)
 	seenTerritory := map[string]bool{}
 	for i, t := range s.Territories {
 		if seenTerritory[t.ID] {
@@ -163,6 +164,7 @@ func (s Spec) clone() Spec {
 	s.Contacts = slices.Clone(s.Contacts)
 	s.Territories = slices.Clone(s.Territories)
 	s.Policy.LocalHolidays = slices.Clone(s.Policy.LocalHolidays)
+	s.Policy.Escalation = slices.Clone(s.Policy.Escalation)
 	return s
 }
 
@@ -374,6 +376,7 @@ func (g Guideline) Issuers() []string { return slices.Clone(g.spec.Issuers) }
 func (g Guideline) Policy() Policy {
 	p := g.spec.Policy
 	p.LocalHolidays = slices.Clone(p.LocalHolidays)
+	p.Escalation = slices.Clone(p.Escalation)
 	return p
 }
 

@@ -72,6 +72,7 @@ const (
 	keyPolicyNote     = "label.policy_note"
 	keyLocalHolidays  = "label.local_holidays"
 	keyOperationsCall = "label.operations_call"
+	keyEscalationRung = "escalation.rung"
 )
 
 func stepTexts() []Text {
@@ -151,6 +152,16 @@ func otherTexts() []Text {
 			"Il documento chiede un «congruo anticipo» senza fissare un numero: il valore è stabilito dall'ente e si può modificare.",
 			"The document asks for “adequate notice” (congruo anticipo) without a number: the value is set by the municipality and can be changed."),
 		NewText(keyLocalHolidays, "Festività locali (oltre a quelle nazionali): %s", "Local holidays (besides the national ones): %s"),
+		NewText(EscalateRealert.MessageKey(),
+			"nuovo allarme ai colleghi in servizio (per il passo 2, nuovo invio della traccia della telefonata)",
+			"the alarm again to the colleagues on duty (for step 2, the call script again)"),
+		NewText(EscalateOfficial.MessageKey(),
+			"allarme al funzionario responsabile del territorio",
+			"alarm to the responsible official of the territory"),
+		NewText(EscalateDirectCall.MessageKey(),
+			"invito all'operatore che ha dato l'allarme a chiamare direttamente la Centrale Operativa",
+			"the operator who raised the alarm is asked to call the Operations Centre directly"),
+		NewText(keyEscalationRung, "%[1]s, dopo %[2]s: %[3]s", "%[1]s, after %[2]s: %[3]s"),
 		NewText(keyOperationsCall, "In caso di emergenza chiamare il %[1]s (%[2]s).", "In an emergency, call %[1]s (%[2]s)."),
 	}
 }

@@ -57,6 +57,12 @@ type Policy struct {
 	// delivery on its first channel before it also goes to the fallback
 	// channel; default 60 seconds.
 	UrgentDeliveryDeadline Duration `json:"urgent_delivery_deadline" validate:"duration"`
+	// Escalation is the escalation ladder of the two time-critical steps
+	// of an emergency, as rungs in any order: what the library does, and
+	// when, while a step stays unconfirmed. A step with no rung here has
+	// the default ladder derived from its timeout (see [Policy.Ladder]);
+	// Milan's guideline keeps the defaults, so this is empty.
+	Escalation []EscalationRung `json:"escalation,omitempty" validate:"omitempty,max=30,dive"`
 	// TimeZone is the IANA name of the municipality's time zone; "Europe/Rome".
 	TimeZone string `json:"time_zone" validate:"required,timezone"`
 	// LocalHolidays are days off besides the national holidays, as "MM-DD":

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -317,6 +318,12 @@ func baseRules() []rule {
 		{"maxchars", maxChars,
 			"{0}: al massimo {1} caratteri",
 			"{0}: at most {1} characters"},
+		{"escalation_step", stringRule(func(s string) bool { return slices.Contains(EscalationSteps(), StepID(s)) }),
+			"{0} deve essere il passo 1 o il passo 2 della gestione dell'emergenza",
+			"{0} must be step 1 or step 2 of emergency management"},
+		{"escalation_action", stringRule(func(s string) bool { return EscalationAction(s).Valid() }),
+			"{0} deve essere \"realert\" (nuovo allarme), \"official\" (funzionario responsabile) o \"direct_call\" (chiamata diretta)",
+			"{0} must be \"realert\" (alarm again), \"official\" (responsible official) or \"direct_call\" (direct call)"},
 		{"timezone", nil,
 			"{0} deve essere il nome di un fuso orario, per esempio Europe/Rome",
 			"{0} must be the name of a time zone, such as Europe/Rome"},

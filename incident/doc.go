@@ -38,7 +38,67 @@
 //   - [Roster], the port through which the integrator says who is on duty
 //     where (over its staff directory or shift roster), and [MemRoster],
 //     an in-memory one for tests and examples.
-//   - The package's texts ([Messages], [Catalog]).
+//   - The package's texts ([Messages], [FindingMessages], [Catalog]).
+//
+// # The lifecycle
+//
+// An incident's state is the fold of its register stream, through a
+// transition table written as data ([Transitions], [Next], [Fold],
+// drawn by [Graph] in Mermaid or DOT): [StateReported] →
+// [StateColleaguesAlerted] → [StateOperationsCentreCalled] →
+// [StateDispatched] → [StatePatrolReportFiled] → [StateCommandEvaluated] →
+// ([StateSharedWithDirectorate]) → [StateClosed], each entry of the
+// register's KindIncident… kinds. Only the Operations Centre dispatches,
+// only the patrol files its report, only the Command evaluates it and
+// decides what to share. The operator alone on duty may call the
+// Operations Centre directly (Reported → OperationsCentreCalled): allowed,
+// and marked as a deviation (Transition.Deviation). A refused transition
+// is a [*TransitionError] (the same type as request's), and nothing is
+// written. Two notes record facts without changing the state:
+// [KindConfirmationLate] and [KindEscalated] ([Notes]).
+//
+// A [Desk] ([New]) runs it over a register.Log: [Desk.Report] (or
+// [Desk.ReportAs], for the library raising an alarm on a person's behalf)
+// records the report and, in the same append, queues through the outbox
+// the [Alert] to the colleagues on duty ([Roster]) and the [CallScript]
+// to the first of them, Urgent, in Italian; nobody else on duty is an
+// escalation at once. If the register cannot be written, the same
+// messages go out directly through [Options.Notifier], concurrently, and
+// the error is a [*NotRecordedError] ([ErrNotRecorded]). [Desk.Confirm]
+// acknowledges step 1 or 2 as on-call teams do: a named person, an
+// optional comment (sealed; [Desk.Comments]), the first confirmation wins
+// and later ones are recorded as late, nobody acknowledges their own
+// alarm ([ErrOwnAlarm]). [Desk.Dispatch], [Desk.FilePatrolReport],
+// [Desk.Evaluate], [Desk.ShareWithDirectorate] (a filtered copy of the
+// [PatrolReport], sealed on its own) and [Desk.Close] take the other
+// steps; [Desk.State] folds where an incident stands.
+//
+// # Escalation
+//
+// An [Escalator] escalates a step not confirmed in time on the ladder of
+// the guideline's policy (guideline.Policy.Ladder: the alarm again, the
+// responsible official, the call script to the operator to phone
+// directly, repeated until confirmed or closed), and at once an alert
+// that was dead-lettered. Its timers are the times in the register:
+// [Escalator.Tick] (for tests and cron) and [Escalator.Run] fold the open
+// incidents' streams, so a restarted process resumes them, and the
+// escalations are entries of register.SystemActor("escalation").
+//
+// # Compliance
+//
+// [Check] (and [CheckAt]) judge any incident timeline, from this register
+// or another system, and return guideline.Finding values with stable
+// codes ([FindingCodes]: missing_step, out_of_order, late_step,
+// wrong_role, dispatch_without_call, report_not_filed,
+// report_not_evaluated, escalated, direct_call, alert_undelivered), each
+// citing its clause of the emergency phase.
+//
+// # Monitoring
+//
+// The report's entry carries register.DataIncidentKind and every step is
+// an entry of its register kind, so register.Log.Summary and
+// register.Monitor count incidents by kind and territory and time each
+// step from the report, with nothing added here.
 //
 // # Many kinds, one code
 //
@@ -78,7 +138,8 @@
 //
 // Go error strings are English with the "incident:" prefix, and wrap a
 // sentinel ([ErrInvalid], [ErrCallScript], [ErrAlert], [ErrReport],
-// [ErrShift], [ErrNoOfficial]) for errors.Is. What a person reads is the
+// [ErrShift], [ErrNoOfficial], [ErrNotRecorded], [ErrNotFound],
+// [ErrOwnAlarm], [ErrStep], [ErrClosed], [ErrIDTaken]) for errors.Is. What a person reads is the
 // [*guideline.ValidationError] inside, whose fields carry their Italian
 // and English messages.
 package incident

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/message/catalog"
 
 	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/internal/lifecycle"
 )
 
 // Catalog keys of this package's texts. Every key starts with "incident."
@@ -164,7 +165,7 @@ func Messages() []guideline.Text {
 	for _, f := range fieldLabels {
 		ts = append(ts, t(keyFieldPrefix+f.path, f.it, f.en))
 	}
-	return ts
+	return append(ts, lifecycleTexts()...)
 }
 
 // peopleText says how many people are present, its first argument; for
@@ -309,7 +310,7 @@ var fieldLabels = func() []struct{ path, it, en string } {
 func Catalog() *guideline.Catalog { return defaultCatalog() }
 
 var defaultCatalog = sync.OnceValue(func() *guideline.Catalog {
-	c, err := guideline.NewCatalog(guideline.Messages(), Messages())
+	c, err := guideline.NewCatalog(guideline.Messages(), lifecycle.Messages(), Messages(), FindingMessages())
 	if err != nil {
 		// Fixed data, checked by this package's tests.
 		panic(err)

@@ -310,6 +310,10 @@ type Change[A ~string] struct {
 	// Messages are the notifications the change causes, queued in the
 	// outbox by the same append (see outbox.Events).
 	Messages []notify.Message
+	// Notes are entries of kinds listed in [Spec.Notes], appended to the
+	// stream after the transition's entry in the same append (an
+	// escalation decided together with the change). See [Note].
+	Notes []Note
 }
 
 // Result is what a transition appended.
@@ -321,6 +325,8 @@ type Result[S ~string] struct {
 	// Queued are the queued entries of its notifications, in the order of
 	// Change.Messages.
 	Queued []register.Entry
+	// Notes are the entries of Change.Notes, in their order.
+	Notes []register.Entry
 }
 
 // Apply reads where stream stands and makes the change: see
@@ -349,21 +355,50 @@ func (t *Table[S, A]) ApplyAt(ctx context.Context, log *register.Log, stream str
 		Stream: stream, Kind: tr.Kind, Territory: c.Territory, Actor: c.Actor,
 		Guideline: c.Guideline, Data: c.Data, Personal: c.Personal, Pseudonym: c.Pseudonym,
 	}
-	queued, err := outbox.Events(outbox.Cause{Stream: stream, Territory: c.Territory, Guideline: c.Guideline, Actor: c.Actor}, c.Messages...)
-	if err != nil {
-		return Result[S]{}, fmt.Errorf("%s: %w", t.spec.Name, err)
-	}
-	expected := map[string]uint64{stream: at.Version}
-	outbox.Expect(expected, queued)
-	entries, err := log.AppendBatch(ctx, expected, append([]register.Event{ev}, queued...)...)
+	r, err := t.append(ctx, log, stream, at, []register.Event{ev}, c)
 	if err != nil {
 		return Result[S]{}, fmt.Errorf("%s: action %q: %w", t.spec.Name, c.Action, err)
 	}
-	return Result[S]{
-		Snapshot: Snapshot[S]{State: tr.To, Version: entries[0].Version},
-		Entry:    entries[0],
-		Queued:   entries[1:],
-	}, nil
+	r.State, r.Entry, r.Queued = tr.To, r.Queued[0], r.Queued[1:]
+	return r, nil
+}
+
+// append makes one append, at version at.Version of stream, of own (the
+// transition's entry, or nothing), c's notes and c's queued messages.
+// The Result's Queued holds own's entries followed by the queued ones;
+// its State is at.State.
+func (t *Table[S, A]) append(ctx context.Context, log *register.Log, stream string, at Snapshot[S], own []register.Event, c Change[A]) (Result[S], error) {
+	for _, n := range c.Notes {
+		if !slices.Contains(t.spec.Notes, n.Kind) {
+			return Result[S]{}, fmt.Errorf("%w: %q", ErrNotANote, n.Kind)
+		}
+		actor := n.Actor
+		if actor == (register.Actor{}) {
+			actor = c.Actor
+		}
+		own = append(own, register.Event{
+			Stream: stream, Kind: n.Kind, Territory: c.Territory, Actor: actor,
+			Guideline: c.Guideline, Data: n.Data, Personal: n.Personal,
+		})
+	}
+	queued, err := outbox.Events(outbox.Cause{Stream: stream, Territory: c.Territory, Guideline: c.Guideline, Actor: c.Actor}, c.Messages...)
+	if err != nil {
+		return Result[S]{}, err
+	}
+	expected := map[string]uint64{stream: at.Version}
+	outbox.Expect(expected, queued)
+	entries, err := log.AppendBatch(ctx, expected, append(own, queued...)...)
+	if err != nil {
+		return Result[S]{}, err
+	}
+	r := Result[S]{Snapshot: at}
+	if len(own) > 0 {
+		r.Version = entries[len(own)-1].Version
+	}
+	nOwn := len(own) - len(c.Notes)
+	r.Notes = entries[nOwn:len(own)]
+	r.Queued = append(entries[:nOwn:nOwn], entries[len(own):]...)
+	return r, nil
 }
 
 // Graph returns the table as a graph, with the texts in the language of

@@ -1,0 +1,87 @@
+package incident
+
+import (
+	"github.com/sostegno/sostegno/guideline"
+)
+
+// Keys of the texts of the lifecycle, the findings and the refusals.
+const (
+	keyDirectCallDescription = "incident.deviation.direct_call"
+
+	keyRefusedOwnAlarm   = "incident.refused.own_alarm"
+	keyRefusedStep       = "incident.refused.step"
+	keyRefusedClosed     = "incident.refused.closed"
+	keyRefusedNotFound   = "incident.refused.not_found"
+	keyRefusedNoReport   = "incident.refused.no_report"
+	keyRefusedShareField = "incident.refused.share_field"
+
+	keyNotRecordedSent    = "incident.not_recorded.sent"
+	keyNotRecordedPartial = "incident.not_recorded.partial"
+	keyNotRecordedNone    = "incident.not_recorded.none"
+
+	keyShareSubject = "incident.share.subject"
+	keyShareIntro   = "incident.share.intro"
+)
+
+// lifecycleTexts are the names of the states and actions of the table,
+// the texts of the findings of [Check], of the refusals of a [Desk] and
+// of the message that shares a report with the Directorate.
+func lifecycleTexts() []guideline.Text {
+	t := guideline.NewText
+	ts := []guideline.Text{
+		t("incident.state."+string(StateNew), "Non ancora segnalato", "Not yet reported"),
+		t("incident.state."+string(StateReported), "Allarme dato", "Alarm raised"),
+		t("incident.state."+string(StateColleaguesAlerted), "Colleghi allertati", "Colleagues alerted"),
+		t("incident.state."+string(StateOperationsCentreCalled), "Centrale Operativa chiamata", "Operations Centre called"),
+		t("incident.state."+string(StateDispatched), "Intervento disposto", "Intervention dispatched"),
+		t("incident.state."+string(StatePatrolReportFiled), "Relazione della pattuglia trasmessa", "Patrol report filed"),
+		t("incident.state."+string(StateCommandEvaluated), "Relazione valutata dal Comando", "Report evaluated by the Command"),
+		t("incident.state."+string(StateSharedWithDirectorate), "Elementi condivisi con la Direzione", "Shared with the Directorate"),
+		t("incident.state."+string(StateClosed), "Chiuso", "Closed"),
+
+		t("incident.action."+string(ActionReport), "dare l'allarme", "raise the alarm"),
+		t("incident.action."+string(ActionConfirmAlert), "confermare l'arrivo in aiuto", "confirm coming to help"),
+		t("incident.action."+string(ActionConfirmCall), "confermare la chiamata alla Centrale Operativa", "confirm the call to the Operations Centre"),
+		t("incident.action."+string(ActionCallDirectly), "chiamare direttamente la Centrale Operativa", "call the Operations Centre directly"),
+		t("incident.action."+string(ActionDispatch), "disporre l'intervento", "dispatch"),
+		t("incident.action."+string(ActionFileReport), "trasmettere la relazione", "file the report"),
+		t("incident.action."+string(ActionEvaluate), "valutare la relazione", "evaluate the report"),
+		t("incident.action."+string(ActionShare), "condividere elementi con la Direzione", "share with the Directorate"),
+		t("incident.action."+string(ActionClose), "chiudere l'evento", "close the incident"),
+		t(keyDirectCallDescription,
+			"L'operatore solo in servizio chiama direttamente la Centrale Operativa, senza poter allertare colleghi: consentito, e annotato come scostamento.",
+			"The operator alone on duty calls the Operations Centre directly, with no colleague to alert: allowed, and recorded as a deviation."),
+
+		t(keyRefusedOwnAlarm,
+			"Chi ha dato l'allarme non può confermare da sé il passo «%s»: deve farlo un collega.",
+			"Whoever raised the alarm cannot confirm the step “%s” themselves: a colleague must."),
+		t(keyRefusedStep,
+			"Il passo «%s» non si conferma così: ha una sua operazione.",
+			"The step “%s” is not confirmed this way: it has an operation of its own."),
+		t(keyRefusedClosed, "L'evento è chiuso.", "The incident is closed."),
+		t(keyRefusedNotFound, "Nel registro non c'è un evento con questo numero.", "The register has no incident with this number."),
+		t(keyRefusedNoReport, "La relazione della pattuglia non è ancora stata trasmessa.", "The patrol's report has not been filed yet."),
+		t(keyRefusedShareField,
+			"Si possono condividere solo parti della relazione che contengono qualcosa.",
+			"Only parts of the report that hold something can be shared."),
+
+		t(keyNotRecordedSent,
+			"Attenzione: l'allarme è stato inviato ma NON è stato registrato (il registro non risponde). Lo annoti e avvisi il responsabile.",
+			"Warning: the alarm was sent but NOT recorded (the register does not answer). Note it down and tell the official in charge."),
+		t(keyNotRecordedPartial,
+			"Attenzione: l'allarme NON è stato registrato e alcuni messaggi non sono partiti. Telefoni subito alla Centrale Operativa.",
+			"Warning: the alarm was NOT recorded and some messages did not go out. Phone the Operations Centre now."),
+		t(keyNotRecordedNone,
+			"Attenzione: l'allarme NON è stato né registrato né inviato. Telefoni subito alla Centrale Operativa.",
+			"Warning: the alarm was neither recorded nor sent. Phone the Operations Centre now."),
+
+		t(keyShareSubject, "Evento presso %s: elementi condivisi dal Comando di Polizia Locale", "Incident at %s: what the Local Police Command shares"),
+		t(keyShareIntro,
+			"Il Comando di Polizia Locale, valutata la relazione della pattuglia intervenuta il %[1]s presso %[2]s, condivide con la Direzione Politiche Sociali – Area Territorialità gli elementi seguenti.",
+			"Having evaluated the report of the patrol that intervened on %[1]s at %[2]s, the Local Police Command shares the following with the Social Policies Directorate – Territoriality Area."),
+	}
+	for _, f := range ReportFields() {
+		ts = append(ts, t(f.NameKey(), reportFieldNames[f][0], reportFieldNames[f][1]))
+	}
+	return ts
+}
