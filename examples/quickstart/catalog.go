@@ -28,6 +28,10 @@ const (
 	msgFictitious       = "quickstart.fictitious"
 	msgClock            = "quickstart.clock"
 
+	msgTimeLayout  = "quickstart.time_layout"
+	msgKeysMissing = "quickstart.keys_missing"
+	msgKeysPartial = "quickstart.keys_partial"
+
 	msgActor       = "quickstart.actor"
 	msgSystemActor = "quickstart.system_actor"
 	msgStep        = "quickstart.step"
@@ -134,6 +138,14 @@ func texts() []guideline.Text {
 			"Orologio simulato: la dimostrazione comincia il %s e fa passare ore e giorni in un istante.",
 			"Simulated clock: the demo starts on %s and lets hours and days pass in an instant."),
 
+		// The layout of a time, for time.Format: day first in Italian.
+		t(msgTimeLayout, "02/01/2006 15:04:05", "2006-01-02 15:04:05"),
+		t(msgKeysMissing,
+			"il registro contiene già delle voci ma le sue chiavi non sono in %s: chiavi nuove non potrebbero aprire né verificare quanto registrato. Per ricominciare da capo cancelli il registro.",
+			"the register already has entries but its keys are not in %s: new keys could neither open nor verify what it holds. To start afresh, delete the register."),
+		t(msgKeysPartial,
+			"alcune chiavi dimostrative mancano da %s. Per ricominciare da capo cancelli la cartella.",
+			"some demo keys are missing from %s. To start afresh, delete the folder."),
 		t(msgActor, "%s (%s)", "%s (%s)"),
 		t(msgSystemActor, "sistema (%s)", "system (%s)"),
 		t(msgStep, "[%s] %s: %s → %s", "[%s] %s: %s → %s"),

@@ -23,9 +23,6 @@ import (
 	"github.com/sostegno/sostegno/request"
 )
 
-// timeLayout is how the demo writes a time, in the guideline's time zone.
-const timeLayout = "02/01/2006 15:04:05"
-
 // The demo's fictitious people. Staff names appear in the emergency's
 // messages (colleagues must know who raised the alarm); the service user's
 // data is personal and is sealed.
@@ -279,7 +276,7 @@ func demo(ctx context.Context, c config, out io.Writer) error {
 
 // when writes t in the guideline's time zone.
 func (r *session) when(t time.Time) string {
-	return t.In(r.g.Location()).Format(timeLayout)
+	return t.In(r.g.Location()).Format(r.p.Sprintf(msgTimeLayout))
 }
 
 // actor names who acted: a person with their role, an office by its

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/text/language"
 
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/register"
@@ -69,14 +70,14 @@ func loadKeys(dir string, registerEmpty bool) (keys, error) {
 	}
 	switch {
 	case present == 0 && !registerEmpty:
-		return k, fmt.Errorf("quickstart: the register has entries but its keys are not in %s: delete the register to start afresh", dir)
+		return k, &keysError{dir: dir}
 	case present == 0:
 		if err := generateKeys(dir); err != nil {
 			return k, err
 		}
 		k.created = true
 	case present < len(names):
-		return k, fmt.Errorf("quickstart: some demo keys are missing from %s: delete the folder to start afresh", dir)
+		return k, &keysError{dir: dir, partial: true}
 	}
 	seal, err := readKey(filepath.Join(dir, sealingFile))
 	if err != nil {
@@ -107,6 +108,33 @@ func loadKeys(dir string, registerEmpty bool) (keys, error) {
 		return k, fmt.Errorf("quickstart: %s: %w", verifierFile, err)
 	}
 	return k, nil
+}
+
+// keysError says that the demo's keys are missing beside a register that
+// needs them.
+type keysError struct {
+	dir     string
+	partial bool // some keys are there, not all
+}
+
+// Error says what is missing, in English.
+func (e *keysError) Error() string {
+	if e.partial {
+		return "quickstart: some demo keys are missing from " + e.dir
+	}
+	return "quickstart: the register has entries but its keys are not in " + e.dir
+}
+
+// Message says it to a person, in the language of tag.
+func (e *keysError) Message(tag language.Tag) string {
+	cat, err := newCatalog()
+	if err != nil {
+		return e.Error()
+	}
+	if e.partial {
+		return cat.Printer(tag).Sprintf(msgKeysPartial, e.dir)
+	}
+	return cat.Printer(tag).Sprintf(msgKeysMissing, e.dir)
 }
 
 // generateKeys writes new random keys into dir, each file 0600, failing
