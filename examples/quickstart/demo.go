@@ -270,7 +270,7 @@ func demo(ctx context.Context, c config, out io.Writer) error {
 		r.say(msgEMLWritten, eml.written(), c.eml)
 	}
 	r.say("")
-	r.say(msgDone, reqID.Reference(), incID.String())
+	r.say(msgDone, reqID.Reference(), strings.TrimPrefix(incID.String(), "incident/"))
 	return nil
 }
 
