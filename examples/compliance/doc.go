@@ -73,10 +73,12 @@
 //
 // # Running the checks in your own tests
 //
-// Copy compliance_test.go into your repository, point it at the folder where
-// your export writes its files, and keep the helper assertCompliant(t, g, tl):
-// it fails the test for every finding of severity error and logs every finding
-// in Italian, so that the failure reads as the guideline does. Pass your
+// Copy compliance_test.go into your repository, with the function check of
+// main.go (which picks request.Check or incident.Check by the timeline's
+// kinds), point exportDir at the folder where your export writes its files,
+// and keep the helper assertCompliant(t, g, tl): it fails the test when a
+// finding has severity error, listing them all, and logs every finding in
+// Italian, so that the failure reads as the guideline does. Pass your
 // municipality's guideline.Guideline instead of guideline.Milano2021 if it is
 // not Milan's.
 package main
