@@ -54,6 +54,9 @@ const (
 	keyOfficialCheck        = "incident.official.check"
 	keyOfficialReach        = "incident.official.reach"
 	keyOfficialReachPhone   = "incident.official.reach_phone"
+	keyOfficialSilent       = "incident.official.silent"
+	keyAlertSilent          = "incident.alert.silent"
+	keyCallSilent           = "incident.call.silent"
 
 	keyFieldPrefix = "incident.field."
 	keyRulePrefix  = "incident.rule."
@@ -153,6 +156,15 @@ func Messages() []guideline.Text {
 		t(keyOfficialReachPhone,
 			"2. Contatti %[1]s al numero %[2]s e faccia raggiungere la sede da altro personale.",
 			"2. Contact %[1]s on %[2]s and send other staff to the venue."),
+		t(keyOfficialSilent,
+			"2. È un allarme silenzioso: %s potrebbe essere sotto minaccia. Non La chiami e non Le scriva; faccia raggiungere la sede da altro personale.",
+			"2. This is a silent alarm: %s may be under threat. Do not call or message them; send other staff to the venue."),
+		t(keyAlertSilent,
+			"È un allarme silenzioso: chi lo ha dato potrebbe essere sotto minaccia. Non lo chiami e non gli scriva.",
+			"This is a silent alarm: whoever raised it may be under threat. Do not call or message them."),
+		t(keyCallSilent,
+			"È un allarme silenzioso: la persona che lo ha dato potrebbe essere sotto minaccia, chiedo di non telefonarle né di scriverle.",
+			"This is a silent alarm: the person who raised it may be under threat, please do not phone or message them."),
 	}
 	digitsIT := []string{"zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"}
 	digitsEN := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
