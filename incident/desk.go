@@ -139,15 +139,23 @@ var (
 // written.
 type RefusedError struct {
 	// Err is the sentinel: [ErrOwnAlarm], [ErrStep], [ErrClosed],
-	// [ErrNotFound], [ErrNoPatrolReport] or [ErrShareField].
+	// [ErrNotFound], [ErrNoPatrolReport], [ErrShareField] or
+	// [ErrFollowUpRole].
 	Err error
 	// Step is the step concerned, if any.
-	Step    guideline.StepID
+	Step guideline.StepID
+	// Role is, for [ErrFollowUpRole], the role refused.
+	Role guideline.Role
+	// Kind is, for [ErrFollowUpRole], the follow-up's register kind.
+	Kind    string
 	catalog *guideline.Catalog
 }
 
 // Error returns the sentinel's text, with the step.
 func (e *RefusedError) Error() string {
+	if e.Err == ErrFollowUpRole {
+		return fmt.Sprintf("%s (role %q, %s)", e.Err, e.Role, e.Kind)
+	}
 	if e.Step != "" {
 		return fmt.Sprintf("%s (step %s)", e.Err, e.Step)
 	}
@@ -179,6 +187,8 @@ func (e *RefusedError) Message(tag language.Tag) string {
 		return p.Sprintf(keyRefusedNoReport)
 	case ErrShareField:
 		return p.Sprintf(keyRefusedShareField)
+	case ErrFollowUpRole:
+		return p.Sprintf(keyRefusedFollowUpRole, e.Role.Name(p), followUpName(e.Kind).Name(p))
 	}
 	return e.Error()
 }

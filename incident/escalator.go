@@ -83,7 +83,8 @@ func NewEscalator(d *Desk, opts *EscalatorOptions) *Escalator {
 }
 
 // escalatorKinds are the kinds an Escalator reads.
-var escalatorKinds = append(slices.Clone(stages), KindEscalated, KindConfirmationLate, register.KindMessageDeadLettered)
+var escalatorKinds = append(append(slices.Clone(stages), KindEscalated, KindConfirmationLate, register.KindMessageDeadLettered),
+	register.FollowUpKinds()...)
 
 // catchUp reads the entries appended since the previous call.
 func (x *Escalator) catchUp(ctx context.Context) error {

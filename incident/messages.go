@@ -246,6 +246,12 @@ var ruleTexts = []ruleMessage{
 	rule("url", "deve essere un indirizzo web completo, per esempio https://…", "must be a full web address, such as https://…"),
 	rule("type", "contiene un dato di tipo non ammesso", "holds a value of the wrong type"),
 	rule("duration", "deve essere una durata positiva", "must be a positive duration"),
+	rule(ruleSupport,
+		"indichi il sostegno offerto, psicologico, legale o entrambi, ciascuno una volta",
+		"give the support offered, psychological, legal or both, each once"),
+	rule(ruleNotFuture, "non può essere nel futuro", "cannot be in the future"),
+	rule(ruleAfterReport, "non può essere precedente alla segnalazione dell'evento", "cannot be before the incident was reported"),
+	rule(ruleAfterLearnt, "non può essere precedente alla notizia dell'infortunio", "cannot be before the injury was learnt of"),
 }
 
 // ruleKey is the catalog key of the text of a rule: "incident.rule.max_items"
@@ -302,6 +308,12 @@ var fieldLabels = func() []struct{ path, it, en string } {
 		{"reason", "Motivo", "Reason"},
 		{"after", "Tempo trascorso", "Time elapsed"},
 		{"from", "Inizio del turno", "Start of the shift"},
+		{"support", "Sostegno offerto", "Support offered"},
+		{"offered_at", "Data del sostegno offerto", "When support was offered"},
+		{"prognosis_days", "Giorni di prognosi", "Days of prognosis"},
+		{"learned_at", "Data di conoscenza dell'infortunio", "When the injury was learnt of"},
+		{"filed_at", "Data della denuncia all'INAIL", "When the report was filed with INAIL"},
+		{"evaluated_at", "Data della valutazione", "When the report was evaluated"},
 		{"until", "Fine del turno", "End of the shift"},
 	}
 	for _, s := range staffLabels {

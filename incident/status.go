@@ -154,6 +154,9 @@ type Status struct {
 	// DirectCall reports whether the Operations Centre was called
 	// directly, without colleagues alerted (the deviation).
 	DirectCall bool
+	// FollowUps are the follow-ups recorded, in order (see
+	// [FollowUpRules]); [Desk.FollowUps] says whether each duty was met.
+	FollowUps []FollowUpRecord
 	// AlarmCause is, for an incident the library raised (see
 	// [Desk.Raise]), its register.DataAlarmCause; empty when a person
 	// reported it.
@@ -244,6 +247,12 @@ func (st *Status) apply(e register.Entry) error {
 			esc.Round, esc.Rung = *d.Round, *d.Rung
 		}
 		st.Escalations = append(st.Escalations, esc)
+	case slices.Contains(register.FollowUpKinds(), e.Kind):
+		var d struct {
+			Comment bool `json:"comment"`
+		}
+		_ = json.Unmarshal(e.Data, &d)
+		st.FollowUps = append(st.FollowUps, FollowUpRecord{Kind: e.Kind, By: e.Actor, At: e.Time, Seq: e.Seq, Comment: d.Comment})
 	default:
 		return fmt.Errorf("incident: %s: entry %d of kind %q in state %q: %w", st.ID, e.Seq, e.Kind, st.State, errUnexpected)
 	}
