@@ -11,7 +11,9 @@ import (
 type followUpName string
 
 // Name returns the follow-up's name in the printer's language.
-func (k followUpName) Name(p *message.Printer) string { return p.Sprintf(keyFollowUpPrefix + string(k)) }
+func (k followUpName) Name(p *message.Printer) string {
+	return p.Sprintf(keyFollowUpPrefix + string(k))
+}
 
 // Keys of the texts of the lifecycle, the findings and the refusals.
 const (
