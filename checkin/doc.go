@@ -87,11 +87,19 @@
 // # Raising through the incident lifecycle
 //
 // The incident package does not import this one: this package raises
-// through the small [Raiser] interface, which the incident lifecycle's
-// service satisfies (or adapts with [RaiserFunc]), as
-// register.SystemActor("checkin"), with the cause
-// (register.AlarmCheckoutMissed or register.AlarmDuress) that the report
-// records under register.DataAlarmCause.
+// through the small [Raiser] interface, as register.SystemActor("checkin"),
+// with the cause (register.AlarmCheckoutMissed or register.AlarmDuress)
+// that the report records under register.DataAlarmCause. The incident
+// lifecycle's *incident.Desk satisfies it (incident.Desk.Raise): pass the
+// Desk to [Service.Watcher], and run the incident.Escalator and the
+// outbox's dispatcher beside the Watcher. The incident then runs the
+// normal steps (the alert and the call script to the colleagues on duty
+// at the venue, escalation when nobody confirms), and incident.Check
+// reports its cause (the checkout_missed and duress findings). For a
+// duress alarm the Desk sends nothing to the operator: the direct call of
+// its escalation ladder goes to the responsible official instead, and
+// every message says that the alarm is silent. [RaiserFunc] adapts any
+// other lifecycle.
 //
 // # Errors and messages
 //

@@ -34,6 +34,9 @@ type Raiser interface {
 	Raise(ctx context.Context, inc incident.Incident, by register.Actor, cause string) (incident.ID, error)
 }
 
+// The incident lifecycle's Desk is a Raiser: [incident.Desk.Raise].
+var _ Raiser = (*incident.Desk)(nil)
+
 // RaiserFunc adapts a function to a [Raiser].
 type RaiserFunc func(ctx context.Context, inc incident.Incident, by register.Actor, cause string) (incident.ID, error)
 

@@ -53,6 +53,10 @@ type Alert struct {
 	Number guideline.Phone `json:"number" validate:"required,phone"`
 	// Reminder is 0 for the alarm, n for its n-th reminder.
 	Reminder int `json:"reminder" validate:"gte=0,lte=1000"`
+	// Silent says that the alarm is silent (the operator gave their
+	// duress code): the alert asks the colleagues not to phone or message
+	// whoever raised it.
+	Silent bool `json:"silent,omitempty"`
 	// Language is the language of the message: Italian by default, or
 	// English.
 	Language language.Tag `json:"-"`
@@ -97,6 +101,9 @@ func (a Alert) Message(c *guideline.Catalog) (notify.Message, error) {
 		lines = append(lines, p.Sprintf(keyAlertReminder, a.Reminder), "")
 	}
 	lines = append(lines, situation(p, a.Incident, a.At)...)
+	if a.Silent {
+		lines = append(lines, p.Sprintf(keyAlertSilent))
+	}
 	lines = append(lines,
 		p.Sprintf(keyAlertPeople, a.Incident.PeoplePresent),
 		"",
@@ -183,6 +190,10 @@ type OfficialAlert struct {
 	After guideline.Duration `json:"after"`
 	// Number is the Operations Centre's number.
 	Number guideline.Phone `json:"number" validate:"required,phone"`
+	// Silent says that the alarm is silent (the operator gave their
+	// duress code): instead of asking the official to contact the
+	// operator, the alert asks them not to, and to send other staff.
+	Silent bool `json:"silent,omitempty"`
 	// Language is the language of the message: Italian by default, or
 	// English.
 	Language language.Tag `json:"-"`
@@ -216,7 +227,10 @@ func (o OfficialAlert) Message(c *guideline.Catalog) (notify.Message, error) {
 		lines = append(lines, p.Sprintf(keyOfficialUndelivered))
 	}
 	reach := p.Sprintf(keyOfficialReach, o.Incident.Reporter.Name)
-	if ph := o.Incident.Reporter.Phone; ph != "" {
+	switch ph := o.Incident.Reporter.Phone; {
+	case o.Silent:
+		reach = p.Sprintf(keyOfficialSilent, o.Incident.Reporter.Name)
+	case ph != "":
 		reach = p.Sprintf(keyOfficialReachPhone, o.Incident.Reporter.Name, ph.Display())
 	}
 	lines = append(lines,

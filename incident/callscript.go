@@ -58,6 +58,12 @@ type CallScript struct {
 	// Direct says that no colleague confirmed the alarm and the operator
 	// must phone directly.
 	Direct bool `json:"direct"`
+	// Silent says that the alarm is silent (the operator gave their
+	// duress code): the script asks the Operations Centre not to phone or
+	// message the operator, who may be under threat. A silent alarm's
+	// direct call goes to the responsible official, never to the
+	// operator.
+	Silent bool `json:"silent,omitempty"`
 	// Language is the language of the script: Italian by default, or
 	// English.
 	Language language.Tag `json:"-"`
@@ -162,9 +168,14 @@ func (s CallScript) lines(p *message.Printer) []string {
 	for _, k := range s.Kinds.List() {
 		out = append(out, p.Sprintf(k.SentenceKey()))
 	}
-	return append(out,
+	out = append(out,
 		p.Sprintf(keyCallPeople, s.PeoplePresent),
 		injuredLine(p, s.Injured),
+	)
+	if s.Silent {
+		out = append(out, p.Sprintf(keyCallSilent))
+	}
+	return append(out,
 		p.Sprintf(keyCallAsk),
 		"",
 		p.Sprintf(keyCallAfter),

@@ -45,12 +45,41 @@ const (
 	// not be delivered (dead-lettered), or was still undelivered past the
 	// policy's urgent delivery deadline.
 	FindingAlertUndelivered = "alert_undelivered"
+
+	// The findings below concern duties that go beyond the document
+	// (guideline.SupplementaryRules): each cites the closest clause, and
+	// its text says where the duty comes from.
+
+	// FindingCheckoutMissed: the library raised the incident because a
+	// check-in session was not closed in time (register.DataAlarmCause
+	// register.AlarmCheckoutMissed in the report): the operator could not
+	// raise the alarm of step 1 themselves. A warning.
+	FindingCheckoutMissed = "checkout_missed"
+	// FindingDuress: the library raised the incident silently because the
+	// operator checked out with the duress code (register.AlarmDuress):
+	// nobody may contact the operator in a way that shows. A warning.
+	FindingDuress = "duress"
+	// FindingSupportNotOffered: support was offered to the staff involved
+	// after the policy's SupportOfferedDays, or not at all once they
+	// passed (register.DutySupport late or missing).
+	FindingSupportNotOffered = "support_not_offered"
+	// FindingInjuryReportLate: the injury report to INAIL was filed after
+	// the policy's InjuryReportDays (at most the law's two days), or not
+	// at all once they passed (register.DutyInjuryReport late or
+	// missing).
+	FindingInjuryReportLate = "injury_report_late"
+	// FindingCommandEvaluationLate: the Command evaluated the patrol's
+	// report after the policy's CommandEvaluationDays, or not at all once
+	// they passed (register.DutyCommandEvaluation late or missing; not
+	// when [FindingReportNotEvaluated] already says it).
+	FindingCommandEvaluationLate = "command_evaluation_late"
 )
 
 // FindingCodes returns every code of [Check], in a stable order.
 func FindingCodes() []string {
 	return []string{FindingMissingStep, FindingOutOfOrder, FindingLateStep, FindingWrongRole, FindingDispatchWithoutCall,
-		FindingReportNotFiled, FindingReportNotEvaluated, FindingEscalated, FindingDirectCall, FindingAlertUndelivered}
+		FindingReportNotFiled, FindingReportNotEvaluated, FindingEscalated, FindingDirectCall, FindingAlertUndelivered,
+		FindingCheckoutMissed, FindingDuress, FindingSupportNotOffered, FindingInjuryReportLate, FindingCommandEvaluationLate}
 }
 
 // stages are the incident's kinds in the order of the guideline.
@@ -107,6 +136,8 @@ func CheckAt(g guideline.Guideline, t register.Timeline, now time.Time) []guidel
 	c.walk(t.Entries)
 	c.steps(t.Entries, now)
 	c.messages(t.Entries, now)
+	c.alarm(t.Entries)
+	c.followUps(t, now)
 	slices.SortStableFunc(c.out, func(a, b guideline.Finding) int { return a.Entry - b.Entry })
 	return c.out
 }
@@ -322,6 +353,89 @@ func (c *checker) messages(entries []register.TimelineEntry, now time.Time) {
 	}
 }
 
+// alarm finds the cause of an incident the library raised.
+func (c *checker) alarm(entries []register.TimelineEntry) {
+	if !c.has(stReported) {
+		return
+	}
+	i := c.first[stReported]
+	var cause string
+	_, _ = entries[i].Field(register.DataAlarmCause, &cause)
+	code := map[string]string{register.AlarmCheckoutMissed: FindingCheckoutMissed, register.AlarmDuress: FindingDuress}[cause]
+	if code != "" {
+		c.addAt(code, guideline.SeverityWarning, emergencyClause(1), i, register.KindIncidentReported)
+	}
+}
+
+// emergencyClause is item (0 for none) of the emergency phase's only
+// paragraph.
+func emergencyClause(item int) guideline.Clause {
+	return guideline.Clause{Phase: guideline.PhaseEmergency, Paragraph: 1, Item: item}
+}
+
+// followUps finds the employer's duties after the incident that were
+// late or missing, by register.FollowUps. The document has none of them:
+// support and the injury report cite the paragraph on violent events
+// that endanger the staff, the Command's evaluation its step 4.
+func (c *checker) followUps(t register.Timeline, now time.Time) {
+	if !c.has(stReported) {
+		return
+	}
+	for _, f := range register.FollowUps(t, c.pol, now) {
+		if f.Status != register.FollowUpLate && f.Status != register.FollowUpMissing {
+			continue
+		}
+		arg := followUpArg{duty: f.Duty, status: f.Status}
+		switch f.Duty {
+		case register.DutySupport:
+			c.addAt(FindingSupportNotOffered, guideline.SeverityError, emergencyClause(0), f.Entry,
+				register.KindFollowUpSupportOffered, arg, daysArg(c.pol.SupportOfferedDays))
+		case register.DutyInjuryReport:
+			c.addAt(FindingInjuryReportLate, guideline.SeverityError, emergencyClause(0), f.Entry,
+				register.KindFollowUpInjuryReported, arg, daysArg(c.pol.InjuryReportDays))
+		case register.DutyCommandEvaluation:
+			if f.Status == register.FollowUpMissing && slices.ContainsFunc(c.out, func(x guideline.Finding) bool {
+				return x.Code == FindingReportNotEvaluated
+			}) {
+				continue
+			}
+			c.addAt(FindingCommandEvaluationLate, guideline.SeverityError, emergencyClause(4), f.Entry,
+				register.KindFollowUpEvaluationShared, arg, daysArg(c.pol.CommandEvaluationDays))
+		}
+	}
+}
+
+// addAt adds a finding that cites clause and concerns an entry of kind.
+func (c *checker) addAt(code string, sev guideline.Severity, clause guideline.Clause, entry int, kind string, args ...any) {
+	c.out = append(c.out, guideline.Finding{
+		Code: code, Severity: sev, Clause: clause, Entry: entry, Kind: kind, Args: args, Catalog: Catalog(),
+	})
+}
+
+// followUpArg is, in a finding's text, how a duty was not met: done late,
+// or not done.
+type followUpArg struct {
+	duty   register.Duty
+	status register.FollowUpStatus
+}
+
+// Name returns the phrase in the printer's language.
+func (a followUpArg) Name(p *message.Printer) string {
+	return p.Sprintf(keyFollowUpPrefix + string(a.duty) + "." + string(a.status))
+}
+
+// MarshalJSON writes the status code.
+func (a followUpArg) MarshalJSON() ([]byte, error) { return json.Marshal(a.status) }
+
+// daysArg is a term in days in a finding's text.
+type daysArg guideline.Days
+
+// Name returns the term in the printer's language.
+func (d daysArg) Name(p *message.Printer) string { return guideline.Days(d).Text(p) }
+
+// MarshalJSON writes the number of days.
+func (d daysArg) MarshalJSON() ([]byte, error) { return json.Marshal(int(d)) }
+
 // durationArg is a duration in a finding's text, rendered in whole
 // minutes or seconds.
 type durationArg time.Duration
@@ -375,6 +489,27 @@ func FindingMessages() []guideline.Text {
 		t(f(FindingAlertUndelivered),
 			"Un messaggio urgente per «%s» non è stato consegnato.",
 			"An urgent message for “%s” was not delivered."),
+		t(f(FindingCheckoutMissed),
+			"L'emergenza è stata aperta d'ufficio perché una sessione di check-in non è stata chiusa in tempo: l'operatore non ha potuto dare l'allarme. Il check-in va oltre le linee guida: lo prevedono le regole dell'ente.",
+			"The emergency was raised by the procedure because a check-in session was not closed in time: the operator could not raise the alarm. Check-in goes beyond the guideline: the municipality's policy provides for it."),
+		t(f(FindingDuress),
+			"L'emergenza è stata aperta d'ufficio da un allarme silenzioso (codice di emergenza al check-out): l'operatore non va contattato in modo visibile. Il check-in va oltre le linee guida: lo prevedono le regole dell'ente.",
+			"The emergency was raised silently by the procedure (duress code at check-out): the operator must not be contacted in a visible way. Check-in goes beyond the guideline: the municipality's policy provides for it."),
+		t(f(FindingSupportNotOffered),
+			"Il sostegno psicologico e legale al personale coinvolto %[1]s: va offerto entro %[2]s dalla segnalazione. L'obbligo non è nelle linee guida: lo fissano le regole dell'ente, secondo le indicazioni di Regione Lombardia.",
+			"Psychological and legal support to the staff involved %[1]s: it is due within %[2]s of the report. The duty is not in the guideline: the municipality's policy sets it, following Regione Lombardia's guidance."),
+		t(f(FindingInjuryReportLate),
+			"La denuncia di infortunio all'INAIL %[1]s: va presentata entro %[2]s dalla notizia di un infortunio con prognosi superiore a tre giorni. L'obbligo non è nelle linee guida: lo fissa la legge (DPR 1124/1965, art. 53).",
+			"The injury report to INAIL %[1]s: it is due within %[2]s of learning of an injury with a prognosis over three days. The duty is not in the guideline: the law sets it (DPR 1124/1965, art. 53)."),
+		t(f(FindingCommandEvaluationLate),
+			"La valutazione della relazione della pattuglia da parte del Comando %[1]s: è attesa entro %[2]s dalla relazione. Le linee guida non fissano un termine: lo fissano le regole dell'ente.",
+			"The Command's evaluation of the patrol's report %[1]s: it is expected within %[2]s of the report. The guideline sets no term: the municipality's policy does."),
+		t(keyFollowUpPrefix+string(register.DutySupport)+"."+string(register.FollowUpLate), "è stato offerto in ritardo", "was offered late"),
+		t(keyFollowUpPrefix+string(register.DutySupport)+"."+string(register.FollowUpMissing), "non è stato offerto", "was not offered"),
+		t(keyFollowUpPrefix+string(register.DutyInjuryReport)+"."+string(register.FollowUpLate), "è stata presentata in ritardo", "was filed late"),
+		t(keyFollowUpPrefix+string(register.DutyInjuryReport)+"."+string(register.FollowUpMissing), "non è stata presentata", "was not filed"),
+		t(keyFollowUpPrefix+string(register.DutyCommandEvaluation)+"."+string(register.FollowUpLate), "è avvenuta in ritardo", "came late"),
+		t(keyFollowUpPrefix+string(register.DutyCommandEvaluation)+"."+string(register.FollowUpMissing), "non risulta avvenuta", "is not recorded"),
 		t("incident.reason."+string(ReasonNotConfirmed), "passo non confermato in tempo", "step not confirmed in time"),
 		t("incident.reason."+string(ReasonNoColleagues), "nessun collega in servizio presso la sede", "no colleague on duty at the venue"),
 		t("incident.reason."+string(ReasonUndelivered), "allarme non consegnato", "alert not delivered"),

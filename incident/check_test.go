@@ -49,6 +49,20 @@ func TestCheckFindings(t *testing.T) {
 		"alert_undelivered.json":     {codes: []string{incident.FindingAlertUndelivered}, item: 1},
 		"alert_never_delivered.json": {codes: []string{incident.FindingAlertUndelivered}, item: 2},
 		"step_pending.json":          {codes: []string{incident.FindingEscalated}, item: 1},
+		// Beyond the document: alarms of check-in sessions, and the
+		// employer's duties after an incident, each met, late and
+		// missing.
+		"checkout_missed.json":     {codes: []string{incident.FindingCheckoutMissed}, item: 1},
+		"duress.json":              {codes: []string{incident.FindingDuress}, item: 1},
+		"support_met.json":         {},
+		"support_late.json":        {codes: []string{incident.FindingSupportNotOffered}, item: 0},
+		"support_missing.json":     {codes: []string{incident.FindingSupportNotOffered}, item: 0},
+		"injury_met.json":          {},
+		"injury_late.json":         {codes: []string{incident.FindingInjuryReportLate}, item: 0},
+		"injury_missing.json":      {codes: []string{incident.FindingInjuryReportLate}, item: 0},
+		"evaluation_recorded.json": {},
+		"evaluation_late.json":     {codes: []string{incident.FindingCommandEvaluationLate}, item: 4},
+		"evaluation_missing.json":  {codes: []string{incident.FindingCommandEvaluationLate}, item: 4},
 	}
 	seen := map[string]bool{}
 	for name, c := range cases {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -138,15 +139,23 @@ var (
 // written.
 type RefusedError struct {
 	// Err is the sentinel: [ErrOwnAlarm], [ErrStep], [ErrClosed],
-	// [ErrNotFound], [ErrNoPatrolReport] or [ErrShareField].
+	// [ErrNotFound], [ErrNoPatrolReport], [ErrShareField] or
+	// [ErrFollowUpRole].
 	Err error
 	// Step is the step concerned, if any.
-	Step    guideline.StepID
+	Step guideline.StepID
+	// Role is, for [ErrFollowUpRole], the role refused.
+	Role guideline.Role
+	// Kind is, for [ErrFollowUpRole], the follow-up's register kind.
+	Kind    string
 	catalog *guideline.Catalog
 }
 
 // Error returns the sentinel's text, with the step.
 func (e *RefusedError) Error() string {
+	if e.Err == ErrFollowUpRole {
+		return fmt.Sprintf("%s (role %q, %s)", e.Err, e.Role, e.Kind)
+	}
 	if e.Step != "" {
 		return fmt.Sprintf("%s (step %s)", e.Err, e.Step)
 	}
@@ -178,6 +187,8 @@ func (e *RefusedError) Message(tag language.Tag) string {
 		return p.Sprintf(keyRefusedNoReport)
 	case ErrShareField:
 		return p.Sprintf(keyRefusedShareField)
+	case ErrFollowUpRole:
+		return p.Sprintf(keyRefusedFollowUpRole, e.Role.Name(p), followUpName(e.Kind).Name(p))
 	}
 	return e.Error()
 }
@@ -288,6 +299,53 @@ func (d *Desk) Report(ctx context.Context, inc Incident) (Receipt, error) {
 // channel never delays another), and the error is a [*NotRecordedError]
 // wrapping [ErrNotRecorded], which says that the record is missing.
 func (d *Desk) ReportAs(ctx context.Context, by register.Actor, inc Incident) (Receipt, error) {
+	return d.report(ctx, by, inc, "")
+}
+
+// ErrAlarmCause is wrapped by the error of [Desk.Raise] given a cause
+// that is not one of register.AlarmCauses.
+var ErrAlarmCause = errors.New("incident: unknown alarm cause")
+
+// Raise raises an emergency on a person's behalf, for an alarm of the
+// library (a check-in session not closed in time, or closed with the
+// duress code): the checkin package's Raiser port, which a *Desk
+// satisfies. by is the library's actor (register.SystemActor("checkin")),
+// cause one of register.AlarmCauses, written in the report's Data under
+// register.DataAlarmCause, where [Check] finds it.
+//
+// It is [Desk.ReportAs] with the cause: the same entry, the alert to the
+// colleagues on duty at the venue, the call script, the escalation timers
+// of the [Escalator]. For register.AlarmDuress the alarm is silent: no
+// message ever goes to the operator who raised it (the reporter), neither
+// the call script nor the direct call of the escalation ladder; the
+// messages to the colleagues, the official and the call script ask them
+// not to phone or message the operator, and a direct call goes to the
+// responsible official instead.
+//
+// inc.ID, when set, is the incident's ID, and raising is idempotent: if
+// an incident with that ID is already in the register, Raise returns the
+// ID and a nil error, and records nothing. An empty ID is given the next
+// one of the year.
+func (d *Desk) Raise(ctx context.Context, inc Incident, by register.Actor, cause string) (ID, error) {
+	if !slices.Contains(register.AlarmCauses(), cause) {
+		return "", ErrAlarmCause
+	}
+	rc, err := d.report(ctx, by, inc, cause)
+	if errors.Is(err, ErrIDTaken) {
+		if _, serr := d.State(ctx, inc.ID); serr == nil {
+			return inc.ID, nil
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	return rc.ID, nil
+}
+
+// report records a report, with the alarm cause of an alarm of the
+// library ("" for a person's report).
+func (d *Desk) report(ctx context.Context, by register.Actor, inc Incident, cause string) (Receipt, error) {
+	silent := cause == register.AlarmDuress
 	if err := inc.Validate(); err != nil {
 		return Receipt{}, err
 	}
@@ -319,11 +377,11 @@ func (d *Desk) ReportAs(ctx context.Context, by register.Actor, inc Incident) (R
 		if !given {
 			id, err := d.nextID(ctx, now.In(d.g.Location()).Year(), attempt > 0)
 			if err != nil {
-				return Receipt{}, d.sendDirect(ctx, inc, now, cols, official, err)
+				return Receipt{}, d.sendDirect(ctx, inc, now, cols, official, silent, err)
 			}
 			inc.ID = id
 		}
-		msgs, notes, err := d.reportMessages(inc, now, cols, official)
+		msgs, notes, err := d.reportMessages(inc, now, cols, official, silent)
 		if err != nil {
 			return Receipt{}, err
 		}
@@ -335,6 +393,9 @@ func (d *Desk) ReportAs(ctx context.Context, by register.Actor, inc Incident) (R
 		data[DataAlerted] = staffIDs(cols)
 		if len(cols) > 0 {
 			data[DataCaller] = cols[0].ID
+		}
+		if cause != "" {
+			data[register.DataAlarmCause] = cause
 		}
 		raw, err := json.Marshal(data)
 		if err != nil {
@@ -363,10 +424,10 @@ func (d *Desk) ReportAs(ctx context.Context, by register.Actor, inc Incident) (R
 			lastErr = err
 			continue // another writer took the ID: the next scan sees it
 		default:
-			return Receipt{}, d.sendDirect(ctx, inc, now, cols, official, err)
+			return Receipt{}, d.sendDirect(ctx, inc, now, cols, official, silent, err)
 		}
 	}
-	return Receipt{}, d.sendDirect(ctx, inc, now, cols, official, lastErr)
+	return Receipt{}, d.sendDirect(ctx, inc, now, cols, official, silent, lastErr)
 }
 
 func staffIDs(ss []Staff) []string {
@@ -378,17 +439,19 @@ func staffIDs(ss []Staff) []string {
 }
 
 // reportMessages returns the notifications of a report: the alert and
-// the call script, or the escalation when nobody else is on duty.
-func (d *Desk) reportMessages(inc Incident, now time.Time, cols []Staff, official *Staff) ([]notify.Message, []lifecycle.Note, error) {
+// the call script, or the escalation when nobody else is on duty. A
+// silent alarm sends nothing to the reporter: its direct call goes to the
+// official.
+func (d *Desk) reportMessages(inc Incident, now time.Time, cols []Staff, official *Staff, silent bool) ([]notify.Message, []lifecycle.Note, error) {
 	key := string(inc.ID)
 	at := now.In(d.g.Location())
 	var out []notify.Message
 	if len(cols) > 0 {
-		a, err := Alert{Key: key + "/alert", To: cols, Incident: inc, At: at, Number: d.number, Language: d.o.Language}.Message(d.o.Catalog)
+		a, err := Alert{Key: key + "/alert", To: cols, Incident: inc, At: at, Number: d.number, Silent: silent, Language: d.o.Language}.Message(d.o.Catalog)
 		if err != nil {
 			return nil, nil, err
 		}
-		s, err := d.script(key+"/call", inc, cols[0], false).Message(d.o.Catalog)
+		s, err := d.script(key+"/call", inc, cols[0], false, silent).Message(d.o.Catalog)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -398,7 +461,7 @@ func (d *Desk) reportMessages(inc Incident, now time.Time, cols []Staff, officia
 	if official != nil {
 		m, err := OfficialAlert{
 			Key: key + "/escalation/no-colleagues/official", To: *official, Incident: inc, At: at,
-			Step: StepAlertColleagues, Reason: ReasonNoColleagues, Number: d.number, Language: d.o.Language,
+			Step: StepAlertColleagues, Reason: ReasonNoColleagues, Number: d.number, Silent: silent, Language: d.o.Language,
 		}.Message(d.o.Catalog)
 		if err != nil {
 			return nil, nil, err
@@ -406,12 +469,14 @@ func (d *Desk) reportMessages(inc Incident, now time.Time, cols []Staff, officia
 		out = append(out, m)
 		esc.Actions = append(esc.Actions, guideline.EscalateOfficial)
 	}
-	m, err := d.script(key+"/escalation/no-colleagues/direct-call", inc, inc.Reporter, true).Message(d.o.Catalog)
-	if err != nil {
-		return nil, nil, err
+	if caller, ok := d.directCaller(inc, official, silent); ok {
+		m, err := d.script(key+"/escalation/no-colleagues/direct-call", inc, caller, true, silent).Message(d.o.Catalog)
+		if err != nil {
+			return nil, nil, err
+		}
+		out = append(out, m)
+		esc.Actions = append(esc.Actions, guideline.EscalateDirectCall)
 	}
-	out = append(out, m)
-	esc.Actions = append(esc.Actions, guideline.EscalateDirectCall)
 	note, err := esc.note()
 	if err != nil {
 		return nil, nil, err
@@ -419,12 +484,24 @@ func (d *Desk) reportMessages(inc Incident, now time.Time, cols []Staff, officia
 	return out, []lifecycle.Note{note}, nil
 }
 
+// directCaller returns who gets the direct call script: the reporter,
+// or for a silent alarm the responsible official (none if unknown).
+func (d *Desk) directCaller(inc Incident, official *Staff, silent bool) (Staff, bool) {
+	if !silent {
+		return inc.Reporter, true
+	}
+	if official == nil {
+		return Staff{}, false
+	}
+	return *official, true
+}
+
 // script returns the call script of inc for caller.
-func (d *Desk) script(key string, inc Incident, caller Staff, direct bool) CallScript {
+func (d *Desk) script(key string, inc Incident, caller Staff, direct, silent bool) CallScript {
 	return CallScript{
 		Key: key, To: []notify.Recipient{caller.Recipient()}, Caller: caller.Name, Service: d.o.Service,
 		Venue: inc.Venue, Kinds: inc.Kinds, PeoplePresent: inc.PeoplePresent, Injured: inc.Injured,
-		Number: d.number, Direct: direct, Language: d.o.Language,
+		Number: d.number, Direct: direct, Silent: silent, Language: d.o.Language,
 	}
 }
 
@@ -454,12 +531,12 @@ func (e escalationData) note() (lifecycle.Note, error) {
 
 // sendDirect sends the messages of a report the register could not
 // record, concurrently, and returns the *NotRecordedError.
-func (d *Desk) sendDirect(ctx context.Context, inc Incident, now time.Time, cols []Staff, official *Staff, cause error) error {
+func (d *Desk) sendDirect(ctx context.Context, inc Incident, now time.Time, cols []Staff, official *Staff, silent bool, cause error) error {
 	if inc.ID == "" || !inc.ID.Valid() {
 		inc.ID = d.provisionalID(now)
 	}
 	e := &NotRecordedError{ID: inc.ID, Err: cause, catalog: d.o.Catalog}
-	msgs, _, err := d.reportMessages(inc, now, cols, official)
+	msgs, _, err := d.reportMessages(inc, now, cols, official, silent)
 	if err != nil {
 		return errors.Join(e, err)
 	}

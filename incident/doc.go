@@ -73,6 +73,48 @@
 // [PatrolReport], sealed on its own) and [Desk.Close] take the other
 // steps; [Desk.State] folds where an incident stands.
 //
+// # Alarms raised by the library: check-in sessions
+//
+// The checkin package (check-in sessions for risky visits, beyond the
+// document) raises an emergency when a session is not closed in time, or
+// silently when the operator checks out with their duress code. It does
+// so through its Raiser port, which [Desk.Raise] satisfies: the incident
+// package does not import checkin. Raise is [Desk.ReportAs] by
+// register.SystemActor("checkin") with the cause
+// (register.AlarmCheckoutMissed or register.AlarmDuress) in the report's
+// Data under register.DataAlarmCause ([Status.AlarmCause]), and the
+// incident's ID derived by checkin from its register: raising twice with
+// the same ID returns the ID and records nothing. The normal steps follow:
+// the alert and the call script to the colleagues on duty at the venue,
+// the escalation ladder of the [Escalator].
+//
+// A duress alarm is silent ([Status.Silent]): nothing is ever sent to the
+// operator who raised it, whom the aggressor may be watching. The call
+// script goes to a colleague as usual; the direct call of the escalation
+// ladder (and of nobody on duty, and of an alert not delivered) goes to
+// the responsible official instead of the operator; the alert, the
+// official's alert and the call script say that the alarm is silent and
+// ask not to phone or message the operator ([Alert], [OfficialAlert] and
+// [CallScript] have a Silent field).
+//
+// # Follow-ups after an incident
+//
+// The employer's duties after an incident go beyond the document; they
+// are recorded as notes of the incident's stream, of the register's
+// follow-up kinds, so they never change its state and may be recorded
+// after it is closed: [Desk.OfferSupport] (psychological and legal
+// support to the staff involved), [Desk.RecordInjury] and
+// [Desk.RecordInjuryReportFiled] (a worker's injury and its report to
+// INAIL, which the library tracks and does not file), and
+// [Desk.RecordEvaluation] (the Command's evaluation of the patrol's report
+// and whether it shared anything, when known apart from [Desk.Evaluate]
+// and [Desk.ShareWithDirectorate]). [FollowUpRules] says who records
+// each: the responsible official or the Area Director for the employer's
+// duties, the Command for its evaluation; another role is refused with
+// [ErrFollowUpRole]. [Desk.FollowUps] says, with register.FollowUps,
+// whether each duty was met, late, missing or pending, and the register's
+// AnnualReport counts them per territory and kind of event.
+//
 // # Escalation
 //
 // An [Escalator] escalates a step not confirmed in time on the ladder of
@@ -92,6 +134,16 @@
 // wrong_role, dispatch_without_call, report_not_filed,
 // report_not_evaluated, escalated, direct_call, alert_undelivered), each
 // citing its clause of the emergency phase.
+//
+// Five codes concern what goes beyond the document, and cite the closest
+// clause, their texts saying where the duty comes from
+// (guideline.SupplementaryRules): checkout_missed and duress (an alarm
+// of a check-in session, from register.DataAlarmCause; warnings, citing
+// step 1, which the operator could not take), support_not_offered and
+// injury_report_late (register.FollowUps late, or missing once the term
+// ended; citing the paragraph on violent events that endanger the staff;
+// the injury report's term is the law's, DPR 1124/1965, art. 53), and
+// command_evaluation_late (citing step 4; the term is the municipality's).
 //
 // # Monitoring
 //
@@ -139,7 +191,8 @@
 // Go error strings are English with the "incident:" prefix, and wrap a
 // sentinel ([ErrInvalid], [ErrCallScript], [ErrAlert], [ErrReport],
 // [ErrShift], [ErrNoOfficial], [ErrNotRecorded], [ErrNotFound],
-// [ErrOwnAlarm], [ErrStep], [ErrClosed], [ErrIDTaken]) for errors.Is. What a person reads is the
+// [ErrOwnAlarm], [ErrStep], [ErrClosed], [ErrIDTaken], [ErrAlarmCause],
+// [ErrFollowUpRole]) for errors.Is. What a person reads is the
 // [*guideline.ValidationError] inside, whose fields carry their Italian
 // and English messages.
 package incident

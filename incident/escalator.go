@@ -83,7 +83,8 @@ func NewEscalator(d *Desk, opts *EscalatorOptions) *Escalator {
 }
 
 // escalatorKinds are the kinds an Escalator reads.
-var escalatorKinds = append(slices.Clone(stages), KindEscalated, KindConfirmationLate, register.KindMessageDeadLettered)
+var escalatorKinds = append(append(slices.Clone(stages), KindEscalated, KindConfirmationLate, register.KindMessageDeadLettered),
+	register.FollowUpKinds()...)
 
 // catchUp reads the entries appended since the previous call.
 func (x *Escalator) catchUp(ctx context.Context) error {
@@ -308,11 +309,9 @@ func (x *Escalator) escalate(ctx context.Context, st Status, inc Incident, due [
 			reminders++
 			m, err = x.realert(ctx, st, inc, r.step, k+"realert", reminders, now)
 		case guideline.EscalateOfficial:
-			m, err = x.official(ctx, inc, at, r.step, ReasonNotConfirmed, now.Sub(r.start), k+"official", now)
+			m, err = x.official(ctx, st, inc, at, r.step, ReasonNotConfirmed, now.Sub(r.start), k+"official", now)
 		case guideline.EscalateDirectCall:
-			var s notify.Message
-			s, err = d.script(k+"direct-call", inc, inc.Reporter, true).Message(d.o.Catalog)
-			m = []notify.Message{s}
+			m, err = x.directCall(ctx, st, inc, k+"direct-call", now)
 		}
 		if err != nil {
 			d.onError(err)
@@ -333,7 +332,7 @@ func (x *Escalator) escalate(ctx context.Context, st Status, inc Incident, due [
 		data := escalationData{Step: step, Reason: ReasonUndelivered, Key: dl.key}
 		k := fmt.Sprintf("%sundelivered/%d-%d/", key, len(st.Escalations), n)
 		if dl.kind != KindOfficialAlert {
-			m, err := x.official(ctx, inc, at, step, ReasonUndelivered, 0, k+"official", now)
+			m, err := x.official(ctx, st, inc, at, step, ReasonUndelivered, 0, k+"official", now)
 			if err != nil {
 				d.onError(err)
 			}
@@ -342,12 +341,12 @@ func (x *Escalator) escalate(ctx context.Context, st Status, inc Incident, due [
 				data.Actions = append(data.Actions, guideline.EscalateOfficial)
 			}
 		}
-		if !strings.HasSuffix(dl.key, "/direct-call") {
-			s, err := d.script(k+"direct-call", inc, inc.Reporter, true).Message(d.o.Catalog)
+		if !strings.HasSuffix(dl.key, "/direct-call") && (!st.Silent() || dl.kind != KindOfficialAlert) {
+			m, err := x.directCall(ctx, st, inc, k+"direct-call", now)
 			if err != nil {
 				d.onError(err)
-			} else {
-				msgs = append(msgs, s)
+			} else if len(m) > 0 {
+				msgs = append(msgs, m...)
 				data.Actions = append(data.Actions, guideline.EscalateDirectCall)
 			}
 		}
@@ -384,7 +383,7 @@ func (x *Escalator) realert(ctx context.Context, st Status, inc Incident, step g
 		first, _ := st.Confirmed(StepAlertColleagues)
 		for _, c := range cols {
 			if c.ID == first.By.ID {
-				m, err := d.script(key, inc, c, false).Message(d.o.Catalog)
+				m, err := d.script(key, inc, c, false, st.Silent()).Message(d.o.Catalog)
 				return []notify.Message{m}, err
 			}
 		}
@@ -392,13 +391,38 @@ func (x *Escalator) realert(ctx context.Context, st Status, inc Incident, step g
 	if len(cols) == 0 {
 		return nil, nil
 	}
-	m, err := Alert{Key: key, To: cols, Incident: inc, At: st.ReportedAt.In(d.g.Location()), Number: d.number, Reminder: n, Language: d.o.Language}.Message(d.o.Catalog)
+	m, err := Alert{Key: key, To: cols, Incident: inc, At: st.ReportedAt.In(d.g.Location()), Number: d.number, Reminder: n,
+		Silent: st.Silent(), Language: d.o.Language}.Message(d.o.Catalog)
 	return []notify.Message{m}, err
+}
+
+// directCall returns the direct call script: to the reporter, or for a
+// silent alarm to the responsible official of the territory, if there is
+// one (the reporter must get nothing).
+func (x *Escalator) directCall(ctx context.Context, st Status, inc Incident, key string, now time.Time) ([]notify.Message, error) {
+	d := x.d
+	var official *Staff
+	if st.Silent() {
+		o, err := d.roster.ResponsibleOfficial(ctx, inc.Territory(), now)
+		if err != nil {
+			return nil, err
+		}
+		official = &o
+	}
+	caller, ok := d.directCaller(inc, official, st.Silent())
+	if !ok {
+		return nil, nil
+	}
+	m, err := d.script(key, inc, caller, true, st.Silent()).Message(d.o.Catalog)
+	if err != nil {
+		return nil, err
+	}
+	return []notify.Message{m}, nil
 }
 
 // official returns the alert to the responsible official of the
 // territory, if there is one.
-func (x *Escalator) official(ctx context.Context, inc Incident, at time.Time, step guideline.StepID, reason EscalationReason, after time.Duration, key string, now time.Time) ([]notify.Message, error) {
+func (x *Escalator) official(ctx context.Context, st Status, inc Incident, at time.Time, step guideline.StepID, reason EscalationReason, after time.Duration, key string, now time.Time) ([]notify.Message, error) {
 	d := x.d
 	o, err := d.roster.ResponsibleOfficial(ctx, inc.Territory(), now)
 	if err != nil {
@@ -409,7 +433,7 @@ func (x *Escalator) official(ctx context.Context, inc Incident, at time.Time, st
 	}
 	m, err := OfficialAlert{
 		Key: key, To: o, Incident: inc, At: at, Step: step, Reason: reason,
-		After: guideline.Duration(after.Round(time.Second)), Number: d.number, Language: d.o.Language,
+		After: guideline.Duration(after.Round(time.Second)), Number: d.number, Silent: st.Silent(), Language: d.o.Language,
 	}.Message(d.o.Catalog)
 	return []notify.Message{m}, err
 }

@@ -90,8 +90,11 @@ const (
 )
 
 // Notes returns the kinds that may appear in an incident's stream without
-// changing its state.
-func Notes() []string { return []string{KindConfirmationLate, KindEscalated} }
+// changing its state: a late confirmation, an escalation, and the
+// follow-ups of register.FollowUpKinds (see [FollowUpRules]).
+func Notes() []string {
+	return append([]string{KindConfirmationLate, KindEscalated}, register.FollowUpKinds()...)
+}
 
 // Transition is one row of the incident's transition table.
 type Transition = lifecycle.Transition[State, Action]

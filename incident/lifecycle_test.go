@@ -61,7 +61,8 @@ func TestTableFollowsTheGuideline(t *testing.T) {
 		register.KindIncidentSharedWithDirectorate, register.KindIncidentClosed} {
 		assert.True(t, kinds[k], "no transition appends %s", k)
 	}
-	assert.Equal(t, []string{incident.KindConfirmationLate, incident.KindEscalated}, incident.Notes())
+	assert.Equal(t, []string{incident.KindConfirmationLate, incident.KindEscalated,
+		register.KindFollowUpSupportOffered, register.KindFollowUpInjuryReported, register.KindFollowUpEvaluationShared}, incident.Notes())
 	_, err := incident.Next(incident.StateOperationsCentreCalled, incident.ActionDispatch, guideline.RoleOperator)
 	var te *incident.TransitionError
 	require.ErrorAs(t, err, &te)

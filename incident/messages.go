@@ -54,6 +54,9 @@ const (
 	keyOfficialCheck        = "incident.official.check"
 	keyOfficialReach        = "incident.official.reach"
 	keyOfficialReachPhone   = "incident.official.reach_phone"
+	keyOfficialSilent       = "incident.official.silent"
+	keyAlertSilent          = "incident.alert.silent"
+	keyCallSilent           = "incident.call.silent"
 
 	keyFieldPrefix = "incident.field."
 	keyRulePrefix  = "incident.rule."
@@ -153,6 +156,15 @@ func Messages() []guideline.Text {
 		t(keyOfficialReachPhone,
 			"2. Contatti %[1]s al numero %[2]s e faccia raggiungere la sede da altro personale.",
 			"2. Contact %[1]s on %[2]s and send other staff to the venue."),
+		t(keyOfficialSilent,
+			"2. È un allarme silenzioso: %s potrebbe essere sotto minaccia. Non La chiami e non Le scriva; faccia raggiungere la sede da altro personale.",
+			"2. This is a silent alarm: %s may be under threat. Do not call or message them; send other staff to the venue."),
+		t(keyAlertSilent,
+			"È un allarme silenzioso: chi lo ha dato potrebbe essere sotto minaccia. Non lo chiami e non gli scriva.",
+			"This is a silent alarm: whoever raised it may be under threat. Do not call or message them."),
+		t(keyCallSilent,
+			"È un allarme silenzioso: la persona che lo ha dato potrebbe essere sotto minaccia, chiedo di non telefonarle né di scriverle.",
+			"This is a silent alarm: the person who raised it may be under threat, please do not phone or message them."),
 	}
 	digitsIT := []string{"zero", "uno", "due", "tre", "quattro", "cinque", "sei", "sette", "otto", "nove"}
 	digitsEN := []string{"zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"}
@@ -234,6 +246,12 @@ var ruleTexts = []ruleMessage{
 	rule("url", "deve essere un indirizzo web completo, per esempio https://…", "must be a full web address, such as https://…"),
 	rule("type", "contiene un dato di tipo non ammesso", "holds a value of the wrong type"),
 	rule("duration", "deve essere una durata positiva", "must be a positive duration"),
+	rule(ruleSupport,
+		"indichi il sostegno offerto, psicologico, legale o entrambi, ciascuno una volta",
+		"give the support offered, psychological, legal or both, each once"),
+	rule(ruleNotFuture, "non può essere nel futuro", "cannot be in the future"),
+	rule(ruleAfterReport, "non può essere precedente alla segnalazione dell'evento", "cannot be before the incident was reported"),
+	rule(ruleAfterLearnt, "non può essere precedente alla notizia dell'infortunio", "cannot be before the injury was learnt of"),
 }
 
 // ruleKey is the catalog key of the text of a rule: "incident.rule.max_items"
@@ -290,6 +308,12 @@ var fieldLabels = func() []struct{ path, it, en string } {
 		{"reason", "Motivo", "Reason"},
 		{"after", "Tempo trascorso", "Time elapsed"},
 		{"from", "Inizio del turno", "Start of the shift"},
+		{"support", "Sostegno offerto", "Support offered"},
+		{"offered_at", "Data del sostegno offerto", "When support was offered"},
+		{"prognosis_days", "Giorni di prognosi", "Days of prognosis"},
+		{"learned_at", "Data di conoscenza dell'infortunio", "When the injury was learnt of"},
+		{"filed_at", "Data della denuncia all'INAIL", "When the report was filed with INAIL"},
+		{"evaluated_at", "Data della valutazione", "When the report was evaluated"},
 		{"until", "Fine del turno", "End of the shift"},
 	}
 	for _, s := range staffLabels {

@@ -154,10 +154,21 @@ type Status struct {
 	// DirectCall reports whether the Operations Centre was called
 	// directly, without colleagues alerted (the deviation).
 	DirectCall bool
+	// FollowUps are the follow-ups recorded, in order (see
+	// [FollowUpRules]); [Desk.FollowUps] says whether each duty was met.
+	FollowUps []FollowUpRecord
+	// AlarmCause is, for an incident the library raised (see
+	// [Desk.Raise]), its register.DataAlarmCause; empty when a person
+	// reported it.
+	AlarmCause string
 
 	report register.Entry // the report's entry, to unseal
 	patrol register.Entry // the patrol report's entry, if any
 }
+
+// Silent reports whether the alarm is silent (raised with the duress
+// code): nothing may be sent to the reporter.
+func (s Status) Silent() bool { return s.AlarmCause == register.AlarmDuress }
 
 // Open reports whether the incident is reported and not closed.
 func (s Status) Open() bool { return s.State != StateNew && s.State != StateClosed }
@@ -236,6 +247,12 @@ func (st *Status) apply(e register.Entry) error {
 			esc.Round, esc.Rung = *d.Round, *d.Rung
 		}
 		st.Escalations = append(st.Escalations, esc)
+	case slices.Contains(register.FollowUpKinds(), e.Kind):
+		var d struct {
+			Comment bool `json:"comment"`
+		}
+		_ = json.Unmarshal(e.Data, &d)
+		st.FollowUps = append(st.FollowUps, FollowUpRecord{Kind: e.Kind, By: e.Actor, At: e.Time, Seq: e.Seq, Comment: d.Comment})
 	default:
 		return fmt.Errorf("incident: %s: entry %d of kind %q in state %q: %w", st.ID, e.Seq, e.Kind, st.State, errUnexpected)
 	}
@@ -262,8 +279,10 @@ func (st *Status) transition(t Transition, e register.Entry) {
 			Reporter string          `json:"reporter"`
 			Alerted  []string        `json:"alerted"`
 			Caller   string          `json:"caller"`
+			Cause    string          `json:"alarm_cause"`
 		}
 		_ = json.Unmarshal(e.Data, &d)
+		st.AlarmCause = d.Cause
 		st.Guideline, st.Territory, st.Kinds, st.Venue = e.Guideline, e.Territory, d.Kinds, d.Venue
 		st.Injured, st.PeoplePresent, st.Reporter, st.Alerted, st.Caller = d.Injured, d.People, d.Reporter, d.Alerted, d.Caller
 		st.ReportedBy, st.ReportedAt, st.report = e.Actor, e.Time, e

@@ -1,8 +1,19 @@
 package incident
 
 import (
+	"golang.org/x/text/message"
+
 	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/register"
 )
+
+// followUpName is a follow-up's kind as a finding or refusal names it.
+type followUpName string
+
+// Name returns the follow-up's name in the printer's language.
+func (k followUpName) Name(p *message.Printer) string {
+	return p.Sprintf(keyFollowUpPrefix + string(k))
+}
 
 // Keys of the texts of the lifecycle, the findings and the refusals.
 const (
@@ -14,6 +25,9 @@ const (
 	keyRefusedNotFound   = "incident.refused.not_found"
 	keyRefusedNoReport   = "incident.refused.no_report"
 	keyRefusedShareField = "incident.refused.share_field"
+
+	keyRefusedFollowUpRole = "incident.refused.followup_role"
+	keyFollowUpPrefix      = "incident.followup."
 
 	keyNotRecordedSent    = "incident.not_recorded.sent"
 	keyNotRecordedPartial = "incident.not_recorded.partial"
@@ -64,6 +78,16 @@ func lifecycleTexts() []guideline.Text {
 		t(keyRefusedShareField,
 			"Si possono condividere solo parti della relazione che contengono qualcosa.",
 			"Only parts of the report that hold something can be shared."),
+
+		t(keyRefusedFollowUpRole,
+			"Il ruolo «%[1]s» non può registrare «%[2]s».",
+			"The role “%[1]s” cannot record “%[2]s”."),
+		t(keyFollowUpPrefix+register.KindFollowUpSupportOffered,
+			"sostegno offerto al personale coinvolto", "support offered to the staff involved"),
+		t(keyFollowUpPrefix+register.KindFollowUpInjuryReported,
+			"infortunio e denuncia all'INAIL", "injury and its report to INAIL"),
+		t(keyFollowUpPrefix+register.KindFollowUpEvaluationShared,
+			"valutazione della relazione da parte del Comando", "the Command's evaluation of the report"),
 
 		t(keyNotRecordedSent,
 			"Attenzione: l'allarme è stato inviato ma NON è stato registrato (il registro non risponde). Lo annoti e avvisi il responsabile.",
