@@ -35,10 +35,17 @@
 //	            around it (retry, fan-out, fallback, de-duplication);
 //	            adapters in smtpnotify, webhooknotify, slognotify; test
 //	            helpers and the conformance suite in notifytest
-//	incident    the emergency phase: incidents and their kinds, validation,
-//	            the alert to colleagues, the call script for the
-//	            Operations Centre, the escalation to the responsible
-//	            official, and the Roster port (who is on duty where)
+//	request     the preventive phase: the request and its personal data,
+//	            the codice fiscale, validation, the e-mail with its
+//	            calendar invitation, the lifecycle run by a Desk, and
+//	            Check of a request's timeline
+//	incident    the emergency phase: incidents and their kinds, the alert
+//	            to colleagues, the call script for the Operations Centre,
+//	            the Roster port (who is on duty where), the lifecycle run
+//	            by a Desk with acknowledgement and follow-ups, the
+//	            Escalator, and Check of an incident's timeline
+//	checkin     check-in sessions for risky visits: a missed or duress
+//	            check-out raises an incident through the incident Desk
 //	outbox      the one bridge between the ports: notifications recorded
 //	            in the register with the change of state that causes them,
 //	            then delivered at least once by a dispatcher
@@ -53,13 +60,20 @@
 // import only guideline; they never import the lifecycles (request,
 // incident) or anything else built on them. outbox imports guideline,
 // notify and register, and is the only package below the lifecycles that
-// imports both ports. internal/lifecycle is used only by the lifecycles. Adapters that pull in a third-party dependency
-// live in their own sub-package, so that importing a port pulls in nothing
-// heavy. Wiring happens only in examples/. The test in this package checks
+// imports both ports. internal/lifecycle is used only by the lifecycles.
+// Adapters that pull in a third-party dependency live in their own
+// sub-package, so that importing a port pulls in nothing heavy. Wiring happens only in examples/. The test in this package checks
 // these rules on every run.
 //
 // # Personal data
 //
 // Personal data of service users never appears in logs or error strings
-// and is sealed (AES-256-GCM) before it reaches any register backend.
+// and is sealed (AES-256-GCM) before it reaches any register backend;
+// reading it back writes an entry in the register's access log first.
+//
+// # Getting started
+//
+// go run ./examples/quickstart walks both phases end to end on an
+// embedded SQLite register; Example_tutorial in this package's tests is a
+// thirty-line tour of the API.
 package sostegno
