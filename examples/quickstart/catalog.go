@@ -73,11 +73,6 @@ const (
 	msgSummaryIncidents = "quickstart.summary_incidents"
 	msgSummaryStep      = "quickstart.summary_step"
 
-	msgDurSeconds = "quickstart.duration_seconds"
-	msgDurMinutes = "quickstart.duration_minutes"
-	msgDurHours   = "quickstart.duration_hours"
-	msgDurDays    = "quickstart.duration_days"
-
 	msgSectionAccess = "quickstart.section_access"
 	msgAccessEntry   = "quickstart.access_entry"
 	msgAccessCount   = "quickstart.access_count"
@@ -214,10 +209,6 @@ func texts() []guideline.Text {
 		t(msgSummaryStep,
 			"  Dalla segnalazione a «%s» (eventi: %d): mediana %s, 90° percentile %s",
 			"  From the report to “%s” (incidents: %d): median %s, 90th percentile %s"),
-		t(msgDurSeconds, "%d s", "%d s"),
-		t(msgDurMinutes, "%d min %d s", "%d min %d s"),
-		t(msgDurHours, "%d h %d min", "%d h %d min"),
-		t(msgDurDays, "%d g %d h", "%d d %d h"),
 
 		t(msgSectionAccess,
 			"== 4. Registro degli accessi: chi ha aperto dati personali in questa esecuzione ==",

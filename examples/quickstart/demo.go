@@ -302,21 +302,8 @@ func (r *session) recipient(to notify.Recipient) string {
 	return r.p.Sprintf(msgActor, to.Name, to.Role.Name(r.gp))
 }
 
-// duration writes d for a person: seconds, minutes, hours or days.
-func (r *session) duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	const day = 24 * time.Hour
-	switch {
-	case d < time.Minute:
-		return r.p.Sprintf(msgDurSeconds, int(d/time.Second))
-	case d < time.Hour:
-		return r.p.Sprintf(msgDurMinutes, int(d/time.Minute), int(d%time.Minute/time.Second))
-	case d < day:
-		return r.p.Sprintf(msgDurHours, int(d/time.Hour), int(d%time.Hour/time.Minute))
-	default:
-		return r.p.Sprintf(msgDurDays, int(d/day), int(d%day/time.Hour))
-	}
-}
+// duration writes d for a person, as the library writes durations.
+func (r *session) duration(d time.Duration) string { return guideline.Duration(d).Text(r.gp) }
 
 // drain delivers what the outbox holds and prints it, opening for its
 // reader, through the access log, the message that open selects.
