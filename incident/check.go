@@ -90,10 +90,6 @@ var stages = []string{
 	register.KindIncidentSharedWithDirectorate, register.KindIncidentClosed,
 }
 
-// stageState is the state each stage's entry leads to.
-var stageState = []State{StateReported, StateColleaguesAlerted, StateOperationsCentreCalled, StateDispatched,
-	StatePatrolReportFiled, StateCommandEvaluated, StateSharedWithDirectorate, StateClosed}
-
 // stageStep is the step of the guideline each stage's entry belongs to.
 var stageStep = []guideline.StepID{StepAlertColleagues, StepAlertColleagues, StepCallOperationsCentre, StepDispatch,
 	StepPatrolReport, StepPatrolReport, StepPatrolReport, StepPatrolReport}
