@@ -62,7 +62,7 @@ func Example_tutorial() {
 	// incident/2026-000001 Luca Esempio <nil>
 	// colleagues_alerted <nil>
 	// 4 messages delivered <nil>
-	// late_step – Il passaggio «Centrale Operativa chiamata» è avvenuto, o è ancora in attesa, dopo 10 minuti: le regole dell'ente ne consentono 2 minuti.
+	// late_step – Il passo «Chiamata al Capo Turno della Centrale Operativa» non risulta ancora confermato a 10 minuti dal passo 1: le regole dell'ente prevedono al massimo 2 minuti.
 	// <nil>
 }
 

@@ -50,8 +50,13 @@ const keyWorkingDays = "policy.working_days"
 
 // Keys of the texts that are not names of a role, phase, step or rule.
 const (
-	keyMinutes        = "duration.minutes"
-	keySeconds        = "duration.seconds"
+	keyMinutes = "duration.minutes"
+	keySeconds = "duration.seconds"
+	keyHours   = "duration.hours"
+
+	keyMinutesSeconds = "duration.minutes_seconds"
+	keyHoursMinutes   = "duration.hours_minutes"
+	keyDaysHours      = "duration.days_hours"
 	keyClause         = "clause.paragraph"
 	keyClauseItem     = "clause.item"
 	keyDateLayout     = "layout.date"
@@ -117,6 +122,11 @@ func otherTexts() []Text {
 	return []Text{
 		NewCountText(keyMinutes, "%d minuto", "%d minuti", "%d minute", "%d minutes"),
 		NewCountText(keySeconds, "%d secondo", "%d secondi", "%d second", "%d seconds"),
+		NewCountText(keyHours, "%d ora", "%d ore", "%d hour", "%d hours"),
+		// Two units: the second abbreviated, as a timetable writes it.
+		NewText(keyMinutesSeconds, "%d min %d s", "%d min %d s"),
+		NewText(keyHoursMinutes, "%d h %d min", "%d h %d min"),
+		NewCountText(keyDaysHours, "%d giorno %d h", "%d giorni %d h", "%d day %d h", "%d days %d h"),
 		NewCountText(RuleMinLeadTime.MessageKey(),
 			"Le richieste preventive vanno inoltrate con almeno %d giorno lavorativo di anticipo sull'appuntamento.",
 			"Le richieste preventive vanno inoltrate con almeno %d giorni lavorativi di anticipo sull'appuntamento.",

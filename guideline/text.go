@@ -3,6 +3,7 @@ package guideline
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"time"
 
@@ -40,14 +41,40 @@ func (c Clause) Text(p *message.Printer) string {
 // Text returns the count with its unit, such as "3 giorni lavorativi".
 func (n WorkingDays) Text(p *message.Printer) string { return p.Sprintf(keyWorkingDays, int(n)) }
 
-// Text returns the duration in whole minutes when it is a whole number of
-// minutes ("2 minuti"), in seconds otherwise ("90 secondi").
+// Text returns the duration for a person, in the largest sensible units:
+// one unit spelled out when the duration is a whole number of it ("2
+// minuti", "1 ora", "3 giorni", "40 secondi"), otherwise the two largest
+// units, hours, minutes and seconds abbreviated ("4 min 30 s", "2 h 8 min", "3 giorni
+// 2 h"). The smaller unit is rounded to the nearest, so 2 h 8 min 10 s is
+// "2 h 8 min" and 59 min 59.6 s is "1 ora"; less than half a second is "0
+// secondi". A negative duration is written with a minus sign.
 func (d Duration) Text(p *message.Printer) string {
 	td := time.Duration(d)
-	if td%time.Minute == 0 {
-		return p.Sprintf(keyMinutes, int(td/time.Minute))
+	if td < 0 {
+		if td == math.MinInt64 {
+			td++ // its opposite would not fit
+		}
+		return "-" + Duration(-td).Text(p)
 	}
-	return p.Sprintf(keySeconds, int(td.Round(time.Second)/time.Second))
+	const day = 24 * time.Hour
+	if r := td.Round(time.Second); r < time.Minute {
+		return p.Sprintf(keySeconds, int64(r/time.Second))
+	} else if r < time.Hour {
+		return durationText(p, r, time.Minute, time.Second, keyMinutes, keyMinutesSeconds)
+	}
+	if r := td.Round(time.Minute); r < day {
+		return durationText(p, r, time.Hour, time.Minute, keyHours, keyHoursMinutes)
+	}
+	return durationText(p, td.Round(time.Hour), day, time.Hour, keyDays, keyDaysHours)
+}
+
+// durationText writes r, at least one big unit and a whole number of
+// small ones, as a number of big units (single) or of both (two).
+func durationText(p *message.Printer, r, big, small time.Duration, single, two string) string {
+	if r%big == 0 {
+		return p.Sprintf(single, int64(r/big))
+	}
+	return p.Sprintf(two, int64(r/big), int64(r%big/small))
 }
 
 // RuleText returns the rule with the guideline's values, in the printer's

@@ -3,6 +3,7 @@ package incident
 import (
 	"encoding/json"
 	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/text/message"
@@ -88,10 +89,6 @@ var stages = []string{
 	register.KindIncidentDispatched, register.KindIncidentPatrolReportFiled, register.KindIncidentCommandEvaluated,
 	register.KindIncidentSharedWithDirectorate, register.KindIncidentClosed,
 }
-
-// stageState is the state each stage's entry leads to.
-var stageState = []State{StateReported, StateColleaguesAlerted, StateOperationsCentreCalled, StateDispatched,
-	StatePatrolReportFiled, StateCommandEvaluated, StateSharedWithDirectorate, StateClosed}
 
 // stageStep is the step of the guideline each stage's entry belongs to.
 var stageStep = []guideline.StepID{StepAlertColleagues, StepAlertColleagues, StepCallOperationsCentre, StepDispatch,
@@ -181,10 +178,10 @@ func (c *checker) walk(entries []register.TimelineEntry) {
 		switch {
 		case stage >= 0:
 			if !slices.Contains(allowed(e.Kind), e.Actor.Role) {
-				c.add(FindingWrongRole, guideline.SeverityError, stage, i, stageState[stage], e.Actor.Role)
+				c.add(FindingWrongRole, guideline.SeverityError, stage, i, entryArg(e.Kind), e.Actor.Role)
 			}
 			if stage <= maxAny {
-				c.add(FindingOutOfOrder, guideline.SeverityError, stage, i, stageState[stage])
+				c.add(FindingOutOfOrder, guideline.SeverityError, stage, i, entryArg(e.Kind))
 				continue
 			}
 			maxAny = stage
@@ -196,15 +193,24 @@ func (c *checker) walk(entries []register.TimelineEntry) {
 			var d escalationData
 			_, _ = e.Field(DataStep, &d.Step)
 			_, _ = e.Field(DataReason, &d.Reason)
+			_, _ = e.Field(DataEscalationActions, &d.Actions)
 			stage := stAlerted
 			if d.Step == StepCallOperationsCentre {
 				stage = stCalled
 			}
 			if e.Actor.Role != register.RoleSystem {
-				c.add(FindingWrongRole, guideline.SeverityError, stage, i, stageState[stage], e.Actor.Role)
+				c.add(FindingWrongRole, guideline.SeverityError, stage, i, entryArg(e.Kind), e.Actor.Role)
 			}
-			step, _ := c.g.Step(stageStep[stage])
-			c.add(FindingEscalated, guideline.SeverityWarning, stage, i, step, d.Reason)
+			// When, from the start of the step's clock as the ladder
+			// counts it: the report for step 1, step 1 for step 2.
+			when := sinceArg{from: -1}
+			for _, from := range []int{stAlerted, stReported} {
+				if (from == stReported || stage == stCalled) && c.has(from) {
+					when = sinceArg{elapsed: e.Time.Sub(entries[c.first[from]].Time), from: from}
+					break
+				}
+			}
+			c.add(FindingEscalated, guideline.SeverityWarning, stage, i, stepArg(stageStep[stage]), when, d.Reason, actionsArg{step: stageStep[stage], actions: d.Actions})
 		}
 	}
 }
@@ -219,7 +225,7 @@ func (c *checker) at(entries []register.TimelineEntry, stage int) time.Time {
 func (c *checker) steps(entries []register.TimelineEntry, now time.Time) {
 	if !c.has(stReported) {
 		if len(entries) > 0 {
-			c.add(FindingMissingStep, guideline.SeverityError, stReported, guideline.NoEntry, StateReported)
+			c.add(FindingMissingStep, guideline.SeverityError, stReported, guideline.NoEntry, stageArg(stReported))
 		}
 		return
 	}
@@ -228,17 +234,17 @@ func (c *checker) steps(entries []register.TimelineEntry, now time.Time) {
 		c.add(FindingDirectCall, guideline.SeverityWarning, stCalled, c.first[stCalled])
 	}
 	if !c.has(stAlerted) && !c.has(stCalled) && c.max >= stDispatched {
-		c.add(FindingMissingStep, guideline.SeverityError, stAlerted, guideline.NoEntry, StateColleaguesAlerted)
+		c.add(FindingMissingStep, guideline.SeverityError, stAlerted, guideline.NoEntry, stageArg(stAlerted))
 	}
 	if !c.has(stCalled) && c.max >= stDispatched {
 		if c.has(stDispatched) {
 			c.add(FindingDispatchWithoutCall, guideline.SeverityError, stDispatched, c.first[stDispatched])
 		} else {
-			c.add(FindingMissingStep, guideline.SeverityError, stCalled, guideline.NoEntry, StateOperationsCentreCalled)
+			c.add(FindingMissingStep, guideline.SeverityError, stCalled, guideline.NoEntry, stageArg(stCalled))
 		}
 	}
 	if !c.has(stDispatched) && c.max >= stFiled {
-		c.add(FindingMissingStep, guideline.SeverityError, stDispatched, guideline.NoEntry, StateDispatched)
+		c.add(FindingMissingStep, guideline.SeverityError, stDispatched, guideline.NoEntry, stageArg(stDispatched))
 	}
 	// The report of the patrol, when a patrol went.
 	if c.has(stDispatched) && !c.has(stFiled) {
@@ -271,15 +277,16 @@ func (c *checker) steps(entries []register.TimelineEntry, now time.Time) {
 	if direct {
 		step1 = stCalled
 	}
-	c.inTime(entries, stAlerted, step1, reported, c.pol.AlertColleaguesTimeout, end)
+	c.inTime(entries, stAlerted, step1, stReported, reported, c.pol.AlertColleaguesTimeout, end)
 	if c.has(stAlerted) && !direct {
-		c.inTime(entries, stCalled, stCalled, c.at(entries, stAlerted), c.pol.CallOperationsCentreTimeout, end)
+		c.inTime(entries, stCalled, stCalled, stAlerted, c.at(entries, stAlerted), c.pol.CallOperationsCentreTimeout, end)
 	}
 }
 
 // inTime reports a step (stage, done by the entry of doneBy) later than
-// limit after start, or still pending at end past it.
-func (c *checker) inTime(entries []register.TimelineEntry, stage, doneBy int, start time.Time, limit guideline.Duration, end time.Time) {
+// limit after start (the time of the entry of stage from), or still
+// pending at end past it.
+func (c *checker) inTime(entries []register.TimelineEntry, stage, doneBy, from int, start time.Time, limit guideline.Duration, end time.Time) {
 	if limit <= 0 {
 		return
 	}
@@ -287,13 +294,13 @@ func (c *checker) inTime(entries []register.TimelineEntry, stage, doneBy int, st
 	if c.has(doneBy) {
 		if done := c.at(entries, doneBy); done.After(deadline) {
 			c.add(FindingLateStep, guideline.SeverityError, stage, c.first[doneBy],
-				stageState[stage], durationArg(done.Sub(start)), durationArg(limit))
+				stepArg(stageStep[stage]), lateArg{sinceArg{elapsed: done.Sub(start), from: from}, false}, durationArg(limit))
 		}
 		return
 	}
 	if c.max < stage && end.After(deadline) && !c.has(stClosed) {
 		c.add(FindingLateStep, guideline.SeverityError, stage, guideline.NoEntry,
-			stageState[stage], durationArg(end.Sub(start)), durationArg(limit))
+			stepArg(stageStep[stage]), lateArg{sinceArg{elapsed: end.Sub(start), from: from}, true}, durationArg(limit))
 	}
 }
 
@@ -436,17 +443,151 @@ func (d daysArg) Name(p *message.Printer) string { return guideline.Days(d).Text
 // MarshalJSON writes the number of days.
 func (d daysArg) MarshalJSON() ([]byte, error) { return json.Marshal(int(d)) }
 
-// durationArg is a duration in a finding's text, rendered in whole
-// minutes or seconds.
+// durationArg is a duration in a finding's text, rendered for a person
+// by guideline.Duration.Text ("2 minuti", "4 min 30 s").
 type durationArg time.Duration
 
 // Name returns the duration in the printer's language.
-func (d durationArg) Name(p *message.Printer) string {
-	return guideline.Duration(time.Duration(d).Round(time.Second)).Text(p)
-}
+func (d durationArg) Name(p *message.Printer) string { return guideline.Duration(d).Text(p) }
 
 // MarshalJSON writes the duration as a Go duration string.
 func (d durationArg) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// stepArg is a step of the guideline in a finding's text, named as the
+// document names it ("Chiamata al Capo Turno della Centrale Operativa").
+type stepArg guideline.StepID
+
+// Name returns the step's name in the printer's language.
+func (s stepArg) Name(p *message.Printer) string { return p.Sprintf(guideline.StepID(s).NameKey()) }
+
+// MarshalJSON writes the step's identifier.
+func (s stepArg) MarshalJSON() ([]byte, error) { return json.Marshal(string(s)) }
+
+// stageArg is what a missing_step finding says is missing: the report of
+// the incident, or a step of the guideline.
+type stageArg int
+
+// Name returns the phrase in the printer's language.
+func (s stageArg) Name(p *message.Printer) string {
+	if s == stReported {
+		return p.Sprintf(keyMissingReport)
+	}
+	return p.Sprintf(keyMissingStep, stepArg(stageStep[s]).Name(p))
+}
+
+// MarshalJSON writes the kind of the entry missing.
+func (s stageArg) MarshalJSON() ([]byte, error) { return json.Marshal(stages[s]) }
+
+// entryArg is an entry in a finding's text, named by the action it
+// records ("Disposizione dell'intervento"), an escalation as such.
+type entryArg string
+
+// Name returns the action's name in the printer's language.
+func (k entryArg) Name(p *message.Printer) string {
+	if k == KindEscalated {
+		return p.Sprintf(keyEntryEscalation)
+	}
+	for _, t := range transitions {
+		if t.Kind == string(k) {
+			return t.Action.Name(p)
+		}
+	}
+	return string(k)
+}
+
+// sinceArg is when something happened, from the start of a step's clock:
+// the report (from stReported), step 1 (stAlerted), or unknown (-1).
+type sinceArg struct {
+	elapsed time.Duration
+	from    int
+}
+
+// Name returns the phrase in the printer's language.
+func (s sinceArg) Name(p *message.Printer) string {
+	d := guideline.Duration(s.elapsed.Round(time.Second))
+	switch {
+	case s.from < 0:
+		return p.Sprintf(keySinceUnknown)
+	case d == 0 && s.from == stAlerted:
+		return p.Sprintf(keySinceStep1Now)
+	case d == 0:
+		return p.Sprintf(keySinceReportNow)
+	case s.from == stAlerted:
+		return p.Sprintf(keySinceStep1, d.Text(p))
+	}
+	return p.Sprintf(keySinceReport, d.Text(p))
+}
+
+// MarshalJSON writes the time elapsed as a Go duration string.
+func (s sinceArg) MarshalJSON() ([]byte, error) { return json.Marshal(s.elapsed.String()) }
+
+// lateArg says how late a step of a late_step finding is: confirmed, or
+// still pending, that long after its clock started.
+type lateArg struct {
+	since   sinceArg
+	pending bool
+}
+
+// Name returns the phrase in the printer's language.
+func (l lateArg) Name(p *message.Printer) string {
+	key := map[[2]bool]string{
+		{false, false}: keyLateDoneReport, {false, true}: keyLateDoneStep1,
+		{true, false}: keyLatePendingReport, {true, true}: keyLatePendingStep1,
+	}[[2]bool{l.pending, l.since.from == stAlerted}]
+	return p.Sprintf(key, guideline.Duration(l.since.elapsed).Text(p))
+}
+
+// MarshalJSON writes the time elapsed as a Go duration string.
+func (l lateArg) MarshalJSON() ([]byte, error) { return json.Marshal(l.since.elapsed.String()) }
+
+// actionsArg is what an escalation of step did, in a finding's text: the
+// rungs of the ladder taken, the alarm sent again said as it was for
+// that step.
+type actionsArg struct {
+	step    guideline.StepID
+	actions []guideline.EscalationAction
+}
+
+// Name returns the actions' descriptions in the printer's language.
+func (a actionsArg) Name(p *message.Printer) string {
+	if len(a.actions) == 0 {
+		return p.Sprintf(keyNoEscalationAction)
+	}
+	names := make([]string, len(a.actions))
+	for i, x := range a.actions {
+		switch {
+		case x == guideline.EscalateRealert && a.step == StepAlertColleagues:
+			names[i] = p.Sprintf(keyRealertColleagues)
+		case x == guideline.EscalateRealert && a.step == StepCallOperationsCentre:
+			names[i] = p.Sprintf(keyRealertCallScript)
+		default:
+			names[i] = x.Name(p)
+		}
+	}
+	return strings.Join(names, "; ")
+}
+
+// MarshalJSON writes the actions' codes.
+func (a actionsArg) MarshalJSON() ([]byte, error) { return json.Marshal(a.actions) }
+
+// Keys of the phrases of the findings' texts.
+const (
+	keyMissingReport      = "incident.finding.missing_report"
+	keyMissingStep        = "incident.finding.missing_step"
+	keyEntryEscalation    = "incident.finding.entry_escalation"
+	keySinceUnknown       = "incident.finding.since_unknown"
+	keySinceReport        = "incident.finding.since_report"
+	keySinceReportNow     = "incident.finding.since_report_now"
+	keySinceStep1         = "incident.finding.since_step1"
+	keySinceStep1Now      = "incident.finding.since_step1_now"
+	keyLateDoneReport     = "incident.finding.late_done_report"
+	keyLateDoneStep1      = "incident.finding.late_done_step1"
+	keyLatePendingReport  = "incident.finding.late_pending_report"
+	keyLatePendingStep1   = "incident.finding.late_pending_step1"
+	keyNoEscalationAction = "incident.finding.no_escalation_action"
+	keyRealertColleagues  = "incident.finding.realert_colleagues"
+	keyRealertCallScript  = "incident.finding.realert_call_script"
+)
 
 // Name returns the reason's description in the printer's language.
 func (r EscalationReason) Name(p *message.Printer) string {
@@ -463,14 +604,14 @@ func FindingMessages() []guideline.Text {
 	t := guideline.NewText
 	f := guideline.FindingKey
 	return []guideline.Text{
-		t(f(FindingMissingStep), "Nel registro manca il passaggio «%s».", "The step “%s” is missing from the register."),
-		t(f(FindingOutOfOrder), "Il passaggio «%s» è registrato fuori ordine o due volte.", "The step “%s” is recorded out of order or twice."),
+		t(f(FindingMissingStep), "Nel registro manca %s.", "The register lacks %s."),
+		t(f(FindingOutOfOrder), "La voce «%s» è registrata fuori ordine o due volte.", "The entry “%s” is recorded out of order or twice."),
 		t(f(FindingLateStep),
-			"Il passaggio «%[1]s» è avvenuto, o è ancora in attesa, dopo %[2]s: le regole dell'ente ne consentono %[3]s.",
-			"The step “%[1]s” came, or is still waiting, after %[2]s: the municipality's policy allows %[3]s."),
+			"Il passo «%[1]s» %[2]s: le regole dell'ente prevedono al massimo %[3]s.",
+			"The step “%[1]s” %[2]s: the municipality's policy allows at most %[3]s."),
 		t(f(FindingWrongRole),
-			"Il passaggio «%[1]s» è registrato dal ruolo «%[2]s», che le linee guida non incaricano di questo.",
-			"The step “%[1]s” is recorded by the role “%[2]s”, which the guideline does not give it to."),
+			"L'azione «%[1]s» è stata registrata dal ruolo «%[2]s», al quale le linee guida non la affidano.",
+			"The action “%[1]s” was recorded by the role “%[2]s”, to which the guideline does not give it."),
 		t(f(FindingDispatchWithoutCall),
 			"L'intervento risulta disposto senza che sia registrata la chiamata al Capo Turno della Centrale Operativa.",
 			"The intervention was dispatched with no call to the Operations Centre's shift supervisor recorded."),
@@ -481,8 +622,8 @@ func FindingMessages() []guideline.Text {
 			"La relazione della pattuglia non risulta valutata dal Comando.",
 			"The patrol's report is not recorded as evaluated by the Command."),
 		t(f(FindingEscalated),
-			"Il passo «%[1]s» è stato sollecitato dalla procedura: %[2]s.",
-			"The step “%[1]s” was escalated by the procedure: %[2]s."),
+			"Il passo «%[1]s» è stato sollecitato %[2]s (%[3]s): %[4]s.",
+			"The step “%[1]s” was escalated %[2]s (%[3]s): %[4]s."),
 		t(f(FindingDirectCall),
 			"La Centrale Operativa è stata chiamata direttamente da chi ha dato l'allarme, senza colleghi allertati: scostamento consentito all'operatore solo in servizio.",
 			"The Operations Centre was called directly by whoever raised the alarm, with no colleague alerted: a deviation allowed to an operator alone on duty."),
@@ -510,6 +651,22 @@ func FindingMessages() []guideline.Text {
 		t(keyFollowUpPrefix+string(register.DutyInjuryReport)+"."+string(register.FollowUpMissing), "non è stata presentata", "was not filed"),
 		t(keyFollowUpPrefix+string(register.DutyCommandEvaluation)+"."+string(register.FollowUpLate), "è avvenuta in ritardo", "came late"),
 		t(keyFollowUpPrefix+string(register.DutyCommandEvaluation)+"."+string(register.FollowUpMissing), "non risulta avvenuta", "is not recorded"),
+		t(keyMissingReport, "la segnalazione dell'evento", "the report of the incident"),
+		t(keyMissingStep, "il passo «%s»", "the step “%s”"),
+		t(keyEntryEscalation, "Sollecito", "Escalation"),
+		t(keySinceUnknown, "senza una segnalazione registrata prima", "with no report recorded before it"),
+		t(keySinceReport, "%s dopo la segnalazione", "%s after the report"),
+		t(keySinceReportNow, "subito dopo la segnalazione", "right after the report"),
+		t(keySinceStep1, "%s dopo il passo 1", "%s after step 1"),
+		t(keySinceStep1Now, "subito dopo il passo 1", "right after step 1"),
+		t(keyLateDoneReport, "è stato confermato %s dopo la segnalazione", "was confirmed %s after the report"),
+		t(keyLateDoneStep1, "è stato confermato %s dopo il passo 1", "was confirmed %s after step 1"),
+		t(keyLatePendingReport, "non risulta ancora confermato a %s dalla segnalazione", "is still not confirmed %s after the report"),
+		t(keyLatePendingStep1, "non risulta ancora confermato a %s dal passo 1", "is still not confirmed %s after step 1"),
+		t(keyNoEscalationAction, "nessuna azione registrata", "no action recorded"),
+		t(keyRealertColleagues, "nuovo allarme ai colleghi in servizio", "the alarm sent again to the colleagues on duty"),
+		t(keyRealertCallScript, "nuovo invio della traccia della telefonata a chi deve chiamare la Centrale Operativa",
+			"the call script sent again to whoever must phone the Operations Centre"),
 		t("incident.reason."+string(ReasonNotConfirmed), "passo non confermato in tempo", "step not confirmed in time"),
 		t("incident.reason."+string(ReasonNoColleagues), "nessun collega in servizio presso la sede", "no colleague on duty at the venue"),
 		t("incident.reason."+string(ReasonUndelivered), "allarme non consegnato", "alert not delivered"),

@@ -103,11 +103,66 @@ func TestCheckAtJudgesPendingStepsAtATime(t *testing.T) {
 	require.Contains(t, findingCodes(fs), incident.FindingLateStep)
 	i := slices.IndexFunc(fs, func(f guideline.Finding) bool { return f.Code == incident.FindingLateStep })
 	assert.Equal(t, guideline.NoEntry, fs[i].Entry)
-	assert.Equal(t, "Il passaggio «Colleghi allertati» è avvenuto, o è ancora in attesa, dopo 5 minuti: le regole dell'ente ne consentono 1 minuto.",
+	assert.Equal(t, "Il passo «Richiamo di altro personale» non risulta ancora confermato a 5 minuti dalla segnalazione: le regole dell'ente prevedono al massimo 1 minuto.",
 		fs[i].Message(language.Italian))
 }
 
 func TestCheckOfAnEmptyTimeline(t *testing.T) {
 	t.Parallel()
 	assert.Empty(t, incident.Check(guideline.Milano2021(), register.Timeline{}))
+}
+
+// escalatedTwice is step 2 of an emergency escalated twice, by the first
+// two rungs of Milan's ladder, and confirmed 4 min 30 s after step 1.
+const escalatedTwice = `{"guideline": "milano-2021-03-02", "stream": "incident/2026-000124", "entries": [
+  {"time": "2026-11-03T10:15:00+01:00", "kind": "incident.reported", "territory": "municipio-5", "actor": {"role": "operator", "id": "op-118"}, "data": {"incident_kind": "threat"}},
+  {"time": "2026-11-03T10:15:40+01:00", "kind": "incident.colleagues_alerted", "territory": "municipio-5", "actor": {"role": "operator", "id": "op-120"}, "data": {"step": "emergency.alert_colleagues"}},
+  {"time": "2026-11-03T10:17:40+01:00", "kind": "incident.escalated", "territory": "municipio-5", "actor": {"role": "system", "id": "escalation"}, "data": {"step": "emergency.call_operations_centre", "reason": "not_confirmed", "actions": ["realert"], "round": 0, "rung": 0}},
+  {"time": "2026-11-03T10:19:40+01:00", "kind": "incident.escalated", "territory": "municipio-5", "actor": {"role": "system", "id": "escalation"}, "data": {"step": "emergency.call_operations_centre", "reason": "not_confirmed", "actions": ["official"], "round": 0, "rung": 1}},
+  {"time": "2026-11-03T10:20:10+01:00", "kind": "incident.operations_centre_called", "territory": "municipio-5", "actor": {"role": "operator", "id": "op-120"}, "data": {"step": "emergency.call_operations_centre"}},
+  {"time": "2026-11-03T10:23:10+01:00", "kind": "incident.dispatched", "territory": "municipio-5", "actor": {"role": "operations_centre", "id": "co-1"}, "data": {"dispatch_target": "police_forces"}},
+  {"time": "2026-11-03T12:00:00+01:00", "kind": "incident.closed", "territory": "municipio-5", "actor": {"role": "police_command", "id": "gab-1"}, "data": {}}
+]}`
+
+// TestCheckFindingTexts: findings name the steps as the document does,
+// say each escalation's rung and when it was taken (two rungs are two
+// different lines), and write durations for a person.
+func TestCheckFindingTexts(t *testing.T) {
+	t.Parallel()
+	g := guideline.Milano2021()
+	tl, err := register.LoadTimeline(strings.NewReader(escalatedTwice))
+	require.NoError(t, err)
+	fs := incident.Check(g, tl)
+	require.Equal(t, []string{incident.FindingEscalated, incident.FindingEscalated, incident.FindingLateStep}, findingCodes(fs))
+	want := []struct{ it, en string }{
+		{"Il passo «Chiamata al Capo Turno della Centrale Operativa» è stato sollecitato 2 minuti dopo il passo 1 (passo non confermato in tempo): nuovo invio della traccia della telefonata a chi deve chiamare la Centrale Operativa.",
+			"The step “Call to the Operations Centre's shift supervisor” was escalated 2 minutes after step 1 (step not confirmed in time): the call script sent again to whoever must phone the Operations Centre."},
+		{"Il passo «Chiamata al Capo Turno della Centrale Operativa» è stato sollecitato 4 minuti dopo il passo 1 (passo non confermato in tempo): allarme al funzionario responsabile del territorio.",
+			"The step “Call to the Operations Centre's shift supervisor” was escalated 4 minutes after step 1 (step not confirmed in time): alarm to the responsible official of the territory."},
+		{"Il passo «Chiamata al Capo Turno della Centrale Operativa» è stato confermato 4 min 30 s dopo il passo 1: le regole dell'ente prevedono al massimo 2 minuti.",
+			"The step “Call to the Operations Centre's shift supervisor” was confirmed 4 min 30 s after step 1: the municipality's policy allows at most 2 minutes."},
+	}
+	for i, w := range want {
+		assert.Equal(t, w.it, fs[i].Message(language.Italian))
+		assert.Equal(t, w.en, fs[i].Message(language.English))
+	}
+
+	// Every finding of the hand-written timelines names steps and
+	// entries, never a state, and reads "passo" as the document does.
+	entries, err := os.ReadDir(filepath.Join("testdata", "timelines"))
+	require.NoError(t, err)
+	for _, e := range entries {
+		for _, f := range incident.Check(g, loadTimeline(t, e.Name())) {
+			text := f.Message(language.Italian)
+			assert.NotContains(t, text, "passaggio", "%s: %s", e.Name(), text)
+			for _, s := range incident.States() {
+				assert.NotContains(t, text, "«"+s.Name(incident.Catalog().Printer(language.Italian))+"»", "%s: %s", e.Name(), text)
+			}
+		}
+	}
+	tl = loadTimeline(t, "missing_step.json")
+	assert.Equal(t, "Nel registro manca il passo «Invio della pattuglia».", incident.Check(g, tl)[0].Message(language.Italian))
+	tl = loadTimeline(t, "wrong_role.json")
+	assert.Equal(t, "L'azione «Disposizione dell'intervento» è stata registrata dal ruolo «Operatore dei servizi sociali», al quale le linee guida non la affidano.",
+		incident.Check(g, tl)[0].Message(language.Italian))
 }

@@ -144,7 +144,7 @@ func ExampleDesk_Dispatch() {
 	}
 	// Output:
 	// dispatched <nil>
-	// The action “file the report” in the state “Intervention dispatched” is not for the role “Social services operator”.
+	// The action “Filing of the report” in the state “Intervention dispatched” is not for the role “Social services operator”.
 }
 
 func ExampleDesk_ShareWithDirectorate() {
@@ -255,7 +255,7 @@ func ExampleCheckAt() {
 		}
 	}
 	// Output:
-	// 3m0s The step “Colleagues alerted” came, or is still waiting, after 3 minutes: the municipality's policy allows 1 minute.
+	// 3m0s The step “Calling other staff” is still not confirmed 3 minutes after the report: the municipality's policy allows at most 1 minute.
 }
 
 func ExampleGraph() {

@@ -67,5 +67,5 @@ func TestTableFollowsTheGuideline(t *testing.T) {
 	var te *incident.TransitionError
 	require.ErrorAs(t, err, &te)
 	assert.ErrorIs(t, err, incident.ErrNotAllowed)
-	assert.Equal(t, "L'azione «disporre l'intervento» nello stato «Centrale Operativa chiamata» non spetta al ruolo «Operatore dei servizi sociali».", te.Message(language.Italian))
+	assert.Equal(t, "L'azione «Disposizione dell'intervento» nello stato «Centrale Operativa chiamata» non spetta al ruolo «Operatore dei servizi sociali».", te.Message(language.Italian))
 }

@@ -173,7 +173,7 @@ func (c *checker) stepClause(id guideline.StepID, def guideline.Clause) guidelin
 func (c *checker) entry(i int, e register.TimelineEntry) {
 	if !c.previous.IsZero() && e.Time.Before(c.previous) {
 		c.add(FindingOutOfOrder, guideline.SeverityError, ruleClause(guideline.RuleRecordRequests), i, e.Kind,
-			e.Kind, orderProblem{key: keyOrderEarlier})
+			entryArg(e.Kind), orderProblem{key: keyOrderEarlier})
 	}
 	if e.Time.After(c.previous) {
 		c.previous = e.Time
@@ -183,7 +183,7 @@ func (c *checker) entry(i int, e register.TimelineEntry) {
 	})
 	if k < 0 {
 		c.add(FindingOutOfOrder, guideline.SeverityError, ruleClause(guideline.RuleRecordRequests), i, e.Kind,
-			e.Kind, orderProblem{key: keyOrderState, state: c.state})
+			entryArg(e.Kind), orderProblem{key: keyOrderState, state: c.state})
 		// The entry still records what happened: the request is now where
 		// that kind leads, so one misplaced entry is one finding.
 		if k = slices.IndexFunc(c.transitions, func(tr lifecycle.Transition[State, Action]) bool {
@@ -328,6 +328,20 @@ type workingDays guideline.WorkingDays
 
 // Name returns the count in words, in the language of p.
 func (w workingDays) Name(p *message.Printer) string { return guideline.WorkingDays(w).Text(p) }
+
+// entryArg is an entry in a finding's text, named by the action it
+// records ("Accoglimento"), or by its kind when no action records it.
+type entryArg string
+
+// Name returns the action's name in the language of p.
+func (k entryArg) Name(p *message.Printer) string {
+	for _, tr := range table().Transitions() {
+		if tr.Kind == string(k) {
+			return tr.Action.Name(p)
+		}
+	}
+	return string(k)
+}
 
 // orderProblem is a text of a finding, with the state it names if any.
 type orderProblem struct {

@@ -60,8 +60,8 @@ func TestCheckTimelines(t *testing.T) {
 			it: "La richiesta è stata inviata con un preavviso di 2 giorni lavorativi, inferiore al minimo di 3 giorni lavorativi, senza indicare il motivo dell'urgenza.",
 			en: "The request was sent with a notice of 2 working days, shorter than the minimum of 3 working days, without a reason for urgency."},
 		{file: "wrong_role", want: []string{"wrong_role [error] entry 5"}, clause: preventive(3),
-			it: "L'azione «Accoglimento» è stata registrata dal ruolo «Funzionario P.O. responsabile del Servizio Sociale Professionale competente per territorio», al quale non spetta.",
-			en: "The action “Accept” was recorded by the role “Official (P.O.) responsible for the Professional Social Service of the territory”, which it is not for."},
+			it: "L'azione «Accoglimento» è stata registrata dal ruolo «Funzionario P.O. responsabile del Servizio Sociale Professionale competente per territorio», al quale le linee guida non la affidano.",
+			en: "The action “Acceptance” was recorded by the role “Official (P.O.) responsible for the Professional Social Service of the territory”, to which the guideline does not give it."},
 		{file: "missing_recipient", want: []string{"missing_recipient [error] entry 0"}, clause: preventive(2),
 			it: "Il destinatario «Direttore di Area Territorialità della Direzione Politiche Sociali» non risulta raggiunto: l'invio è stato abbandonato dopo un errore.",
 			en: "The recipient “Director of the Territoriality Area, Social Policies Directorate” was not reached: sending was given up after a failure."},
@@ -73,8 +73,8 @@ func TestCheckTimelines(t *testing.T) {
 			it: "L'appuntamento si è concluso ma la richiesta è ancora nello stato «Accolta»: ne va registrato l'esito o l'annullamento.",
 			en: "The appointment is over but the request is still in the state “Accepted”: its outcome or its cancellation should be recorded."},
 		{file: "out_of_order", want: []string{"out_of_order [error] entry 5"}, clause: preventive(3),
-			it: "La voce request.completed non rispetta l'ordine della procedura: non è prevista quando la richiesta è nello stato «Inviata».",
-			en: "The entry request.completed does not follow the order of the procedure: it is not expected when the request is in the state “Submitted”."},
+			it: "La voce «Registrazione dell'esito» non rispetta l'ordine della procedura: non è prevista quando la richiesta è nello stato «Inviata».",
+			en: "The entry “Recording of the outcome” does not follow the order of the procedure: it is not expected when the request is in the state “Submitted”."},
 	} {
 		t.Run(tc.file, func(t *testing.T) {
 			t.Parallel()

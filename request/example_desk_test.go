@@ -315,7 +315,7 @@ func ExampleCheck() {
 	// short_notice_without_reason error 0
 	// The request was sent with a notice of 1 working day, shorter than the minimum of 3 working days, without a reason for urgency. (Preventive phase, paragraph 3)
 	// wrong_role error 1
-	// The action “Accept” was recorded by the role “Official (P.O.) responsible for the Professional Social Service of the territory”, which it is not for. (Preventive phase, paragraph 3)
+	// The action “Acceptance” was recorded by the role “Official (P.O.) responsible for the Professional Social Service of the territory”, to which the guideline does not give it. (Preventive phase, paragraph 3)
 	// missing_recipient error 0
 	// The recipient “Local Police Command” was not reached: no message was sent to it. (Preventive phase, paragraph 2)
 	// missing_recipient error 0

@@ -232,7 +232,7 @@ func ExampleCatalog() {
 	fmt.Println(request.Cancelled.Name(p), "/", request.ActionCancel.Name(p))
 	// Output:
 	// request.outcome.service_user_absent = The service user did not come
-	// Cancelled / Cancel
+	// Cancelled / Cancellation
 }
 
 func ExampleOutcomes() {

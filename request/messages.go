@@ -300,13 +300,14 @@ func lifecycleTexts() []guideline.Text {
 		t("request.state."+string(Completed), "Conclusa", "Completed"),
 		t("request.state."+string(Cancelled), "Annullata", "Cancelled"),
 
-		t("request.action."+string(ActionSubmit), "Invio", "Submit"),
-		t("request.action."+string(ActionRequestInfo), "Richiesta di integrazione", "Request information"),
-		t("request.action."+string(ActionResubmit), "Nuovo invio con le integrazioni", "Resubmit with the information"),
-		t("request.action."+string(ActionAccept), "Accoglimento", "Accept"),
-		t("request.action."+string(ActionDecline), "Mancato accoglimento", "Decline"),
-		t("request.action."+string(ActionComplete), "Registrazione dell'esito", "Record the outcome"),
-		t("request.action."+string(ActionCancel), "Annullamento", "Cancel"),
+		// Actions are named as nouns, as a register and a diagram list them.
+		t("request.action."+string(ActionSubmit), "Invio", "Submission"),
+		t("request.action."+string(ActionRequestInfo), "Richiesta di integrazione", "Request for information"),
+		t("request.action."+string(ActionResubmit), "Nuovo invio con le integrazioni", "Resubmission with the information"),
+		t("request.action."+string(ActionAccept), "Accoglimento", "Acceptance"),
+		t("request.action."+string(ActionDecline), "Mancato accoglimento", "Refusal"),
+		t("request.action."+string(ActionComplete), "Registrazione dell'esito", "Recording of the outcome"),
+		t("request.action."+string(ActionCancel), "Annullamento", "Cancellation"),
 
 		t(keyOrderEarlier, "è registrata con un orario precedente a quello della voce che la precede",
 			"it is recorded with a time earlier than the entry before it"),
@@ -333,8 +334,8 @@ func findingTexts() []guideline.Text {
 			"La richiesta è stata inviata con un preavviso di %[1]s, inferiore al minimo di %[2]s, senza indicare il motivo dell'urgenza.",
 			"The request was sent with a notice of %[1]s, shorter than the minimum of %[2]s, without a reason for urgency."),
 		t(guideline.FindingKey(FindingWrongRole),
-			"L'azione «%[1]s» è stata registrata dal ruolo «%[2]s», al quale non spetta.",
-			"The action “%[1]s” was recorded by the role “%[2]s”, which it is not for."),
+			"L'azione «%[1]s» è stata registrata dal ruolo «%[2]s», al quale le linee guida non la affidano.",
+			"The action “%[1]s” was recorded by the role “%[2]s”, to which the guideline does not give it."),
 		t(guideline.FindingKey(FindingMissingRecipient),
 			"Il destinatario «%[1]s» non risulta raggiunto: %[2]s.",
 			"The recipient “%[1]s” was not reached: %[2]s."),
@@ -345,8 +346,8 @@ func findingTexts() []guideline.Text {
 			"L'appuntamento si è concluso ma la richiesta è ancora nello stato «%s»: ne va registrato l'esito o l'annullamento.",
 			"The appointment is over but the request is still in the state “%s”: its outcome or its cancellation should be recorded."),
 		t(guideline.FindingKey(FindingOutOfOrder),
-			"La voce %[1]s non rispetta l'ordine della procedura: %[2]s.",
-			"The entry %[1]s does not follow the order of the procedure: %[2]s."),
+			"La voce «%[1]s» non rispetta l'ordine della procedura: %[2]s.",
+			"The entry “%[1]s” does not follow the order of the procedure: %[2]s."),
 	}
 }
 

@@ -101,7 +101,7 @@ func assertRaces(t *testing.T, out string) {
 	confirmed := regexp.MustCompile(`\[istanza [AB]\] .* conferma il passo «Richiamo di altro personale»: registrato \(voce n\. \d+\); l'evento è ora nello stato «Colleghi allertati»\.`)
 	late := regexp.MustCompile(`\[istanza [AB]\] .* conferma il passo «Richiamo di altro personale»: registrato come conferma tardiva \(voce n\. \d+\): aveva già confermato operator:AS-04(19|23); lo stato non cambia\.`)
 	dispatched := regexp.MustCompile(`\[istanza ([AB])\] il Capo Turno operations_centre:CO-CT-[12] dispone l'intervento \([^)]*\): registrato \(voce n\. \d+\); l'evento è ora nello stato «Intervento disposto»\.`)
-	refused := regexp.MustCompile(`\[istanza [AB]\] il Capo Turno operations_centre:CO-CT-[12] dispone l'intervento \([^)]*\): rifiutato con \*incident\.TransitionError: L'azione «disporre l'intervento» non è consentita quando lo stato è «Intervento disposto»\.`)
+	refused := regexp.MustCompile(`\[istanza [AB]\] il Capo Turno operations_centre:CO-CT-[12] dispone l'intervento \([^)]*\): rifiutato con \*incident\.TransitionError: L'azione «Disposizione dell'intervento» non è consentita quando lo stato è «Intervento disposto»\.`)
 	for _, re := range []*regexp.Regexp{confirmed, late, dispatched, refused} {
 		assert.Len(t, re.FindAllString(out, -1), 1, "%s in:\n%s", re, out)
 	}

@@ -54,6 +54,8 @@ const (
 	msgIncidentID       = "quickstart.incident_id"
 	msgWaiting          = "quickstart.waiting"
 	msgEscalation       = "quickstart.escalation"
+	msgEscalationOther  = "quickstart.escalation_other"
+	msgLeftover         = "quickstart.leftover"
 	msgStepsTitle       = "quickstart.steps_title"
 	msgStepDone         = "quickstart.step_done"
 	msgStepMissing      = "quickstart.step_missing"
@@ -72,11 +74,6 @@ const (
 	msgSummaryOutcome   = "quickstart.summary_outcome"
 	msgSummaryIncidents = "quickstart.summary_incidents"
 	msgSummaryStep      = "quickstart.summary_step"
-
-	msgDurSeconds = "quickstart.duration_seconds"
-	msgDurMinutes = "quickstart.duration_minutes"
-	msgDurHours   = "quickstart.duration_hours"
-	msgDurDays    = "quickstart.duration_days"
 
 	msgSectionAccess = "quickstart.section_access"
 	msgAccessEntry   = "quickstart.access_entry"
@@ -184,6 +181,12 @@ func texts() []guideline.Text {
 		t(msgEscalation,
 			"[%s] %s: sollecito del passo %s (%s): %s",
 			"[%s] %s: escalation of step %s (%s): %s"),
+		t(msgEscalationOther,
+			"[%s] %s: sollecito del passo %s dell'evento %s, lasciato aperto da un'esecuzione precedente (%s): %s",
+			"[%s] %s: escalation of step %s of incident %s, left open by an earlier run (%s): %s"),
+		t(msgLeftover,
+			"L'evento %s è rimasto aperto, nello stato «%s», perché un'esecuzione precedente si è interrotta: il Comando lo chiude ora, perché il sistema non lo solleciti durante questa dimostrazione. Eventuali messaggi rimasti in attesa sono consegnati subito dopo.",
+			"Incident %s was left open, in the state “%s”, because an earlier run was interrupted: the Command closes it now, so that the system does not escalate it during this demo. Any messages left waiting are delivered right after."),
 		t(msgStepsTitle,
 			"I quattro passi dell'emergenza:",
 			"The four steps of the emergency:"),
@@ -214,10 +217,6 @@ func texts() []guideline.Text {
 		t(msgSummaryStep,
 			"  Dalla segnalazione a «%s» (eventi: %d): mediana %s, 90° percentile %s",
 			"  From the report to “%s” (incidents: %d): median %s, 90th percentile %s"),
-		t(msgDurSeconds, "%d s", "%d s"),
-		t(msgDurMinutes, "%d min %d s", "%d min %d s"),
-		t(msgDurHours, "%d h %d min", "%d h %d min"),
-		t(msgDurDays, "%d g %d h", "%d d %d h"),
 
 		t(msgSectionAccess,
 			"== 4. Registro degli accessi: chi ha aperto dati personali in questa esecuzione ==",

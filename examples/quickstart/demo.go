@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -222,6 +223,9 @@ func demo(ctx context.Context, c config, out io.Writer) error {
 	roster := &incident.MemRoster{}
 	r.incs = incident.New(log, g, roster, &incident.Options{Notifier: n, Now: clk.Now, Language: c.lang})
 	esc := incident.NewEscalator(r.incs, nil)
+	if err := r.leftovers(); err != nil {
+		return err
+	}
 
 	reqID, err := r.preventive()
 	if err != nil {
@@ -302,21 +306,8 @@ func (r *session) recipient(to notify.Recipient) string {
 	return r.p.Sprintf(msgActor, to.Name, to.Role.Name(r.gp))
 }
 
-// duration writes d for a person: seconds, minutes, hours or days.
-func (r *session) duration(d time.Duration) string {
-	d = d.Round(time.Second)
-	const day = 24 * time.Hour
-	switch {
-	case d < time.Minute:
-		return r.p.Sprintf(msgDurSeconds, int(d/time.Second))
-	case d < time.Hour:
-		return r.p.Sprintf(msgDurMinutes, int(d/time.Minute), int(d%time.Minute/time.Second))
-	case d < day:
-		return r.p.Sprintf(msgDurHours, int(d/time.Hour), int(d%time.Hour/time.Minute))
-	default:
-		return r.p.Sprintf(msgDurDays, int(d/day), int(d%day/time.Hour))
-	}
-}
+// duration writes d for a person, as the library writes durations.
+func (r *session) duration(d time.Duration) string { return guideline.Duration(d).Text(r.gp) }
 
 // drain delivers what the outbox holds and prints it, opening for its
 // reader, through the access log, the message that open selects.
@@ -643,11 +634,25 @@ func (r *session) emergency(roster *incident.MemRoster, esc *incident.Escalator)
 		if err != nil {
 			return "", err
 		}
+		// Only this incident's escalations count: the register may hold
+		// another open incident (the escalator serves them all).
+		mine, err := r.incs.Escalations(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		own := map[uint64]bool{}
+		for _, e := range mine {
+			own[e.Seq] = true
+			reached = reached || e.Step == incident.StepCallOperationsCentre && slices.Contains(e.Actions, guideline.EscalateOfficial)
+		}
 		for _, e := range escs {
-			r.escalation(e)
-			for _, a := range e.Actions {
-				reached = reached || a == guideline.EscalateOfficial
+			other := ""
+			if !own[e.Seq] {
+				if other, err = r.streamOf(e.Seq); err != nil {
+					return "", err
+				}
 			}
+			r.escalation(e, other)
 		}
 		if err := r.drain(nil); err != nil {
 			return "", err
@@ -746,16 +751,74 @@ func (r *session) emergency(roster *incident.MemRoster, esc *incident.Escalator)
 	return id, nil
 }
 
-// escalation prints one escalation taken by the escalator.
-func (r *session) escalation(e incident.Escalation) {
+// escalation prints one escalation taken by the escalator: of the
+// demo's incident, or of the other incident named.
+func (r *session) escalation(e incident.Escalation, other string) {
 	gs, _ := r.g.Step(e.Step)
 	var acts []string
 	for _, a := range e.Actions {
 		acts = append(acts, a.Name(r.gp))
 	}
 	r.say("")
+	if other != "" {
+		r.say(msgEscalationOther, r.when(e.At), r.actor(register.SystemActor("escalation")), strconv.Itoa(gs.Number),
+			other, e.Reason.Name(r.ip), strings.Join(acts, "; "))
+		return
+	}
 	r.say(msgEscalation, r.when(e.At), r.actor(register.SystemActor("escalation")), strconv.Itoa(gs.Number),
 		e.Reason.Name(r.ip), strings.Join(acts, "; "))
+}
+
+// streamOf returns the stream of the register's entry seq.
+func (r *session) streamOf(seq uint64) (string, error) {
+	for e, err := range r.log.Scan(r.ctx, register.Filter{AfterSeq: seq - 1, Limit: 1}) {
+		if err != nil {
+			return "", err
+		}
+		return e.Stream, nil
+	}
+	return "", fmt.Errorf("quickstart: entry %d not found", seq)
+}
+
+// leftovers closes, saying so, the incidents that an interrupted run left
+// waiting for step 1 or 2: the escalator would otherwise escalate them
+// during this run too. The messages they left queued are delivered then.
+func (r *session) leftovers() error {
+	var ids []incident.ID
+	seen := map[string]bool{}
+	for e, err := range r.log.Scan(r.ctx, register.Filter{Kinds: []string{register.KindIncidentReported}}) {
+		if err != nil {
+			return err
+		}
+		id, err := incident.ParseID(e.Stream)
+		if err != nil || seen[e.Stream] {
+			continue
+		}
+		seen[e.Stream] = true
+		ids = append(ids, id)
+	}
+	closed := false
+	for _, id := range ids {
+		st, err := r.incs.State(r.ctx, id)
+		if err != nil {
+			return err
+		}
+		if st.State != incident.StateReported && st.State != incident.StateColleaguesAlerted {
+			continue
+		}
+		r.say("")
+		r.say(msgLeftover, id.String(), st.State.Name(r.ip))
+		s, err := r.incs.Close(r.ctx, id, command, "")
+		if err != nil {
+			return err
+		}
+		r.incidentStep(s)
+		closed = true
+	}
+	if !closed {
+		return nil
+	}
+	return r.drain(nil)
 }
 
 // monitoring prints the register's monitoring summary over everything it

@@ -623,3 +623,53 @@ func TestTheBinary(t *testing.T) {
 		t.Errorf("the default register is not in ./sostegno-demo: %v", err)
 	}
 }
+
+// cancelAt is the output of a run that is interrupted once it has written
+// mark, as a process killed there would be: it cancels the run's context.
+type cancelAt struct {
+	bytes.Buffer
+	mark   string
+	cancel context.CancelFunc
+}
+
+func (w *cancelAt) Write(p []byte) (int, error) {
+	n, err := w.Buffer.Write(p)
+	if strings.Contains(w.String(), w.mark) {
+		w.cancel()
+	}
+	return n, err
+}
+
+// TestARunAfterAnInterruptedOneStillEscalates: a run interrupted right
+// after the report leaves its incident open; the next run still shows its
+// own incident's step 2 escalated, and the escalated finding.
+func TestARunAfterAnInterruptedOneStillEscalates(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "demo")
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	w := &cancelAt{mark: "Evento: incident/", cancel: cancel}
+	if code := run(ctx, []string{"-register", dir}, w, io.Discard); code == 0 {
+		t.Fatalf("the interrupted run succeeded:\n%s", w.String())
+	}
+	old := regexp.MustCompile(`Evento: (incident/\S+)`).FindStringSubmatch(w.String())
+	if old == nil {
+		t.Fatalf("the interrupted run did not report its incident:\n%s", w.String())
+	}
+
+	out := runDemo(t, "-register", dir)
+	own := regexp.MustCompile(`Evento: (incident/\S+)`).FindStringSubmatch(out)
+	if own == nil || own[1] == old[1] {
+		t.Fatalf("the second run's incident: %v, the interrupted one's: %s", own, old[1])
+	}
+	if !strings.Contains(out, old[1]) || !strings.Contains(section(out, "Orologio simulato", "== 1."), old[1]) {
+		t.Errorf("the run does not say what it does with the interrupted run's incident %s", old[1])
+	}
+	s := section(out, "Evento: "+own[1], "I quattro passi")
+	if !strings.Contains(s, "sollecito del passo 2") || !strings.Contains(s, "allarme al funzionario responsabile del territorio") {
+		t.Errorf("the run's own step 2 is not escalated up to the responsible official:\n%s", s)
+	}
+	if f := section(out, "incident.Check", "== 3."); !strings.Contains(f, "[escalated]") || !strings.Contains(f, "«Chiamata al Capo Turno della Centrale Operativa» è stato sollecitato") {
+		t.Errorf("the emergency's findings lack the escalation of step 2:\n%s", f)
+	}
+}
