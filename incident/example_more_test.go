@@ -440,7 +440,7 @@ func ExampleState_Name() {
 
 func ExampleAction_Name() {
 	fmt.Println(incident.ActionClose.Name(incident.Catalog().Printer(language.English)))
-	// Output: close the incident
+	// Output: Closure of the incident
 }
 
 func ExampleDispatchTarget_Name() {

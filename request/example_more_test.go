@@ -109,7 +109,7 @@ func ExampleAction_Name() {
 	en := request.Catalog().Printer(language.English)
 	fmt.Println(request.ActionRequestInfo.Name(it), "/", request.ActionRequestInfo.Name(en))
 	// Output:
-	// Richiesta di integrazione / Request information
+	// Richiesta di integrazione / Request for information
 }
 
 func ExampleAppointment_End() {
