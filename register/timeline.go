@@ -20,7 +20,10 @@ import (
 // notifications it caused (queued, failed, delivered, dead-lettered, with
 // the recipients' roles), in the order they were appended. It is what a
 // compliance check reads, and it can come from this register
-// ([Log.Timeline]) or from another system ([LoadTimeline]).
+// ([Log.Timeline]) or from another system ([LoadTimeline]). A document
+// that does not have this shape is refused with an error that matches
+// [ErrInvalidTimeline] and, when fields are invalid, holds a
+// [*guideline.ValidationError] naming each by its path.
 //
 // Its JSON has exactly this shape (data is always an object):
 //
@@ -175,16 +178,19 @@ func (t *Timeline) UnmarshalJSON(b []byte) error {
 // MaxTimelineSize bounds the size of a timeline that [LoadTimeline] reads.
 const MaxTimelineSize = 16 << 20
 
-// ErrInvalidTimeline is wrapped by the errors of [LoadTimeline] that concern
-// the document as a whole (too large, not JSON, not an object); a document
-// with invalid fields gets a [*guideline.ValidationError] instead.
+// ErrInvalidTimeline is wrapped by every error of [LoadTimeline] (and of
+// [Timeline.UnmarshalJSON]) about the document: one that concerns it as a
+// whole (too large, not JSON, not an object), and one that lists its
+// invalid fields, which also wraps a [*guideline.ValidationError].
 var ErrInvalidTimeline = errors.New("register: invalid timeline")
 
 // LoadTimeline reads a timeline in the JSON shape documented on [Timeline],
 // from this library or from another system. It reads at most
 // [MaxTimelineSize] bytes. Every invalid field is reported at once, by its
 // JSON path (such as "entries[2].actor.role"), in a
-// [*guideline.ValidationError] with Italian and English messages: a missing
+// [*guideline.ValidationError] with Italian and English messages, wrapped
+// with [ErrInvalidTimeline] (errors.Is matches both, errors.As finds the
+// ValidationError, and the error reads "register: invalid timeline: …"): a missing
 // or mistyped field, a time that is not RFC 3339, a kind that is not a
 // dotted lower-case name, a role that is neither a guideline role nor
 // [RoleSystem], data that is not an object, and fields that the shape does
@@ -229,6 +235,11 @@ var timelineValidator = sync.OnceValue(func() *guideline.Validator {
 		{"maxlen",
 			"{0} può contenere al massimo {1} byte",
 			"{0} must be at most {1} bytes long"},
+		// The "type" rule, one message for each JSON type expected (see
+		// timelineParser.failType).
+		{"type_object", "{0} deve essere un oggetto JSON", "{0} must be a JSON object"},
+		{"type_string", "{0} deve essere un testo (stringa JSON)", "{0} must be a JSON string"},
+		{"type_array", "{0} deve essere un elenco (array JSON)", "{0} must be a JSON array"},
 	} {
 		must(v.RegisterRule(r.tag, nil, r.it, r.en))
 	}
@@ -252,6 +263,15 @@ func (p *timelineParser) fail(path, rule, param string) {
 	p.fields = append(p.fields, p.v.Fail(path, rule, param))
 }
 
+// failType reports that the value at path is not of the JSON type want
+// ("object", "string" or "array"): rule "type" with want as its
+// parameter, and a message that says what is expected.
+func (p *timelineParser) failType(path, want string) {
+	f := p.v.Fail(path, "type_"+want, "")
+	f.Rule, f.Param = "type", want
+	p.fields = append(p.fields, f)
+}
+
 func isNull(raw json.RawMessage) bool {
 	return len(raw) == 0 || bytes.Equal(bytes.TrimSpace(raw), []byte("null"))
 }
@@ -267,7 +287,7 @@ func (p *timelineParser) object(path string, raw json.RawMessage, required bool,
 	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(raw, &m) != nil {
-		p.fail(path, "type", "object")
+		p.failType(path, "object")
 		return nil, false
 	}
 	unknown := 0
@@ -299,7 +319,7 @@ func (p *timelineParser) str(path string, raw json.RawMessage, required bool, ma
 	}
 	var s string
 	if json.Unmarshal(raw, &s) != nil {
-		p.fail(path, "type", "string")
+		p.failType(path, "string")
 		return "", false
 	}
 	switch {
@@ -338,7 +358,7 @@ func parseTimeline(b []byte) (Timeline, error) {
 	case isNull(raw):
 		p.fail("entries", "required", "")
 	case json.Unmarshal(raw, &raws) != nil:
-		p.fail("entries", "type", "array")
+		p.failType("entries", "array")
 	}
 	t.Entries = make([]TimelineEntry, 0, len(raws))
 	for i, raw := range raws {
@@ -374,7 +394,7 @@ func parseTimeline(b []byte) (Timeline, error) {
 		if raw := m["data"]; !isNull(raw) {
 			var obj map[string]json.RawMessage
 			if json.Unmarshal(raw, &obj) != nil {
-				p.fail(path+".data", "type", "object")
+				p.failType(path+".data", "object")
 			} else if len(obj) > 0 {
 				var buf bytes.Buffer
 				_ = json.Compact(&buf, raw) // raw is valid JSON
@@ -384,7 +404,7 @@ func parseTimeline(b []byte) (Timeline, error) {
 		t.Entries = append(t.Entries, e)
 	}
 	if len(p.fields) > 0 {
-		return Timeline{}, &guideline.ValidationError{Fields: p.fields}
+		return Timeline{}, fmt.Errorf("%w: %w", ErrInvalidTimeline, &guideline.ValidationError{Fields: p.fields})
 	}
 	return t, nil
 }

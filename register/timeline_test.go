@@ -174,6 +174,68 @@ func TestLoadTimelineReportsEveryField(t *testing.T) {
 	}
 }
 
+// Field errors are a register error like the others: they match
+// ErrInvalidTimeline, read "register: …", and still hold the
+// *guideline.ValidationError with every field.
+func TestLoadTimelineFieldErrorsAreRegisterErrors(t *testing.T) {
+	t.Parallel()
+	in := `{"guideline": "g", "stream": "s", "entries": [{"time": "2026-11-03T10:15:00+01:00",
+	  "kind": "incident.reported", "actor": {"role": "operator"}, "data": [1]}]}`
+	var viaUnmarshal register.Timeline
+	for name, err := range map[string]error{
+		"LoadTimeline":  func() error { _, err := register.LoadTimeline(strings.NewReader(in)); return err }(),
+		"UnmarshalJSON": json.Unmarshal([]byte(in), &viaUnmarshal),
+	} {
+		if !errors.Is(err, register.ErrInvalidTimeline) {
+			t.Errorf("%s: err = %v, want it to match ErrInvalidTimeline", name, err)
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "register: ") {
+			t.Errorf("%s: err = %q, want the register: prefix", name, err)
+		}
+		var ve *guideline.ValidationError
+		if !errors.As(err, &ve) || !errors.Is(err, guideline.ErrInvalid) || !ve.Has("entries[0].data", "type") {
+			t.Errorf("%s: err = %v, want a *guideline.ValidationError on entries[0].data", name, err)
+		}
+	}
+}
+
+// A value of the wrong type is reported by the type expected, not as if
+// it were the type found.
+func TestLoadTimelineWrongTypeSaysWhatIsExpected(t *testing.T) {
+	t.Parallel()
+	in := `{"guideline": "g", "stream": 5, "entries": [{"time": "2026-11-03T10:15:00+01:00",
+	  "kind": "incident.reported", "actor": {"role": "operator"}, "data": [1]}, 7]}`
+	_, err := register.LoadTimeline(strings.NewReader(in))
+	var ve *guideline.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %v, want a *guideline.ValidationError", err)
+	}
+	want := map[string][2]string{
+		"stream":          {"stream deve essere un testo (stringa JSON)", "stream must be a JSON string"},
+		"entries[0].data": {"data deve essere un oggetto JSON", "data must be a JSON object"},
+		"entries[1]":      {"entries[1] deve essere un oggetto JSON", "entries[1] must be a JSON object"},
+	}
+	for _, f := range ve.Fields {
+		w, ok := want[f.Path]
+		if !ok {
+			t.Errorf("unexpected %s (%s): %s", f.Path, f.Rule, f.English)
+			continue
+		}
+		delete(want, f.Path)
+		if f.Rule != "type" || f.Italian != w[0] || f.English != w[1] {
+			t.Errorf("%s: rule %s, %q / %q, want type, %q / %q", f.Path, f.Rule, f.Italian, f.English, w[0], w[1])
+		}
+	}
+	for path := range want {
+		t.Errorf("%s not reported: %v", path, err)
+	}
+	_, err = register.LoadTimeline(strings.NewReader(`{"guideline": "g", "stream": "s", "entries": {}}`))
+	if !errors.As(err, &ve) || len(ve.Fields) != 1 || ve.Fields[0].Rule != "type" ||
+		ve.Fields[0].Italian != "entries deve essere un elenco (array JSON)" || ve.Fields[0].English != "entries must be a JSON array" {
+		t.Errorf("entries as an object: %v", err)
+	}
+}
+
 func TestLoadTimelineDocumentErrors(t *testing.T) {
 	t.Parallel()
 	for name, in := range map[string]string{
