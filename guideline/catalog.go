@@ -34,6 +34,13 @@ func Languages() []language.Tag { return []language.Tag{language.Italian, langua
 // Catalog holds the library's texts in Italian and English. Build one with
 // [NewCatalog]; it is immutable afterwards and safe for concurrent use. A
 // [message.Printer] obtained from it is not: make one per rendering.
+//
+// The methods of this package that render a text for a printer
+// ([Role.Name], [Clause.Text], [Duration.Text] and the like) look their
+// texts up in the printer's catalog, which must hold [Messages]: a
+// [Catalog] built with them, such as [BaseCatalog]. Given nil, or a
+// printer whose catalog lacks a text, they render it in Italian from
+// BaseCatalog.
 type Catalog struct {
 	builder *catalog.Builder
 	matcher language.Matcher

@@ -38,7 +38,7 @@ func (a EscalationAction) Valid() bool { return slices.Contains(EscalationAction
 func (a EscalationAction) MessageKey() string { return "escalation." + string(a) }
 
 // Name returns the action's description in the printer's language.
-func (a EscalationAction) Name(p *message.Printer) string { return p.Sprintf(a.MessageKey()) }
+func (a EscalationAction) Name(p *message.Printer) string { return sprintf(p, a.MessageKey()) }
 
 // EscalationRung is one rung of the escalation ladder: when a step of the
 // emergency is still unconfirmed After its start (the report for step 1,
@@ -56,7 +56,7 @@ type EscalationRung struct {
 // Text returns the rung as one line for a person, such as "Richiamo di
 // altro personale, dopo 1 minuto: nuovo allarme ai colleghi in servizio".
 func (r EscalationRung) Text(p *message.Printer) string {
-	return p.Sprintf(keyEscalationRung, p.Sprintf(r.Step.NameKey()), r.After.Text(p), r.Action.Name(p))
+	return sprintf(p, keyEscalationRung, sprintf(p, r.Step.NameKey()), r.After.Text(p), r.Action.Name(p))
 }
 
 // EscalationSteps returns the steps that escalate: the two time-critical

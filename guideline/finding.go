@@ -46,8 +46,9 @@ const NoEntry = -1
 // renders it in Italian (the default) or English. A finding holds no
 // personal data: its Args are codes, counts, durations and roles.
 type Finding struct {
-	// Code identifies what was found, such as "incident.step_late"; it is
-	// stable, so tests and dashboards may rely on it.
+	// Code identifies what was found, such as "late_step" (a step
+	// confirmed after its time limit, in the incident package's check);
+	// it is stable, so tests and dashboards may rely on it.
 	Code string
 	// Severity says how much the finding weighs.
 	Severity Severity

@@ -10,7 +10,7 @@ import (
 
 func TestFindingRendersThroughItsCatalog(t *testing.T) {
 	t.Parallel()
-	const code = "incident.step_late"
+	const code = "late_step"
 	cat, err := guideline.NewCatalog(guideline.Messages(), []guideline.Text{
 		guideline.NewText(guideline.FindingKey(code),
 			"Il passo è stato compiuto da %[1]s dopo %[2]d minuti, oltre il limite (%[3]s).",
@@ -33,11 +33,11 @@ func TestFindingRendersThroughItsCatalog(t *testing.T) {
 	if got := f.Text(language.Italian); got != f.Message(language.Italian)+" (Gestione dell'emergenza, capoverso 1, punto 2)" {
 		t.Errorf("Text: %s", got)
 	}
-	if got := f.String(); got != "incident.step_late [error] entry 3" {
+	if got := f.String(); got != "late_step [error] entry 3" {
 		t.Errorf("String: %s", got)
 	}
 	f.Entry = guideline.NoEntry
-	if got := f.String(); got != "incident.step_late [error]" {
+	if got := f.String(); got != "late_step [error]" {
 		t.Errorf("String without entry: %s", got)
 	}
 	if !guideline.SeverityWarning.Valid() || guideline.Severity("fatal").Valid() {

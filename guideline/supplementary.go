@@ -13,7 +13,7 @@ import (
 type Days int
 
 // Text returns the count with its unit, such as "7 giorni".
-func (n Days) Text(p *message.Printer) string { return p.Sprintf(keyDays, int(n)) }
+func (n Days) Text(p *message.Printer) string { return sprintf(p, keyDays, int(n)) }
 
 // Deadline returns the end of a term of n days from t: the last instant
 // of the n-th calendar day after t's date in loc (UTC if nil). A term of
@@ -80,13 +80,13 @@ func SupplementaryRules() []SupplementaryRule {
 func supplementaryRuleText(p *message.Printer, pol Policy, id RuleID) (string, bool) {
 	switch id {
 	case RuleCheckoutGracePeriod:
-		return p.Sprintf(id.MessageKey(), pol.CheckoutGracePeriod.Text(p)), true
+		return sprintf(p, id.MessageKey(), pol.CheckoutGracePeriod.Text(p)), true
 	case RuleSupportOffered:
-		return p.Sprintf(id.MessageKey(), pol.SupportOfferedDays.Text(p)), true
+		return sprintf(p, id.MessageKey(), pol.SupportOfferedDays.Text(p)), true
 	case RuleInjuryReport:
-		return p.Sprintf(id.MessageKey(), pol.InjuryReportDays.Text(p)), true
+		return sprintf(p, id.MessageKey(), pol.InjuryReportDays.Text(p)), true
 	case RuleCommandEvaluation:
-		return p.Sprintf(id.MessageKey(), pol.CommandEvaluationDays.Text(p)), true
+		return sprintf(p, id.MessageKey(), pol.CommandEvaluationDays.Text(p)), true
 	}
 	return "", false
 }

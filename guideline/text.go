@@ -11,35 +11,54 @@ import (
 	"golang.org/x/text/message"
 )
 
+// sprintf renders the text of key with args in p's language. The methods
+// that render a text for a printer use it: p must come from a catalog
+// holding [Messages] (such as BaseCatalog().Printer(tag), or the Catalog
+// of another package of this module); with a nil p, or one whose catalog
+// lacks key, the text is rendered in Italian from [BaseCatalog], never as
+// the bare key.
+func sprintf(p *message.Printer, key string, args ...any) string {
+	if p != nil {
+		// A printer that lacks key renders the key itself.
+		if s := p.Sprintf(key, args...); s != key {
+			return s
+		}
+	}
+	return BaseCatalog().Printer(language.Italian).Sprintf(key, args...)
+}
+
 // Name returns the role's name in the printer's language.
-func (r Role) Name(p *message.Printer) string { return p.Sprintf(r.MessageKey()) }
+func (r Role) Name(p *message.Printer) string { return sprintf(p, r.MessageKey()) }
 
 // Name returns the phase's name in the printer's language.
-func (ph Phase) Name(p *message.Printer) string { return p.Sprintf(ph.MessageKey()) }
+func (ph Phase) Name(p *message.Printer) string { return sprintf(p, ph.MessageKey()) }
 
 // Name returns the step's short name in the printer's language.
-func (s Step) Name(p *message.Printer) string { return p.Sprintf(s.ID.NameKey()) }
+func (s Step) Name(p *message.Printer) string { return sprintf(p, s.ID.NameKey()) }
 
 // Duty returns what the step requires of its actor, in the printer's
 // language.
-func (s Step) Duty(p *message.Printer) string { return p.Sprintf(s.ID.DutyKey()) }
+func (s Step) Duty(p *message.Printer) string { return sprintf(p, s.ID.DutyKey()) }
 
 // Text returns the step as one line: number, name, duty and clause.
 func (s Step) Text(p *message.Printer) string {
-	return fmt.Sprintf("%s – %s. %s (%s)", p.Sprintf(keyStep, s.Number), s.Name(p), s.Duty(p), s.Clause.Text(p))
+	return fmt.Sprintf("%s – %s. %s (%s)", sprintf(p, keyStep, s.Number), s.Name(p), s.Duty(p), s.Clause.Text(p))
 }
 
 // Text returns the clause as it is cited, such as "Gestione
-// dell'emergenza, capoverso 1, punto 2".
+// dell'emergenza, capoverso 1, punto 2", in the printer's language. The
+// printer must come from a catalog holding [Messages], as every printer
+// given to the methods of this package; with nil, or a printer without
+// these texts, the clause is cited in Italian.
 func (c Clause) Text(p *message.Printer) string {
 	if c.Item > 0 {
-		return p.Sprintf(keyClauseItem, c.Phase.Name(p), c.Paragraph, c.Item)
+		return sprintf(p, keyClauseItem, c.Phase.Name(p), c.Paragraph, c.Item)
 	}
-	return p.Sprintf(keyClause, c.Phase.Name(p), c.Paragraph)
+	return sprintf(p, keyClause, c.Phase.Name(p), c.Paragraph)
 }
 
 // Text returns the count with its unit, such as "3 giorni lavorativi".
-func (n WorkingDays) Text(p *message.Printer) string { return p.Sprintf(keyWorkingDays, int(n)) }
+func (n WorkingDays) Text(p *message.Printer) string { return sprintf(p, keyWorkingDays, int(n)) }
 
 // Text returns the duration for a person, in the largest sensible units:
 // one unit spelled out when the duration is a whole number of it ("2
@@ -58,7 +77,7 @@ func (d Duration) Text(p *message.Printer) string {
 	}
 	const day = 24 * time.Hour
 	if r := td.Round(time.Second); r < time.Minute {
-		return p.Sprintf(keySeconds, int64(r/time.Second))
+		return sprintf(p, keySeconds, int64(r/time.Second))
 	} else if r < time.Hour {
 		return durationText(p, r, time.Minute, time.Second, keyMinutes, keyMinutesSeconds)
 	}
@@ -72,9 +91,9 @@ func (d Duration) Text(p *message.Printer) string {
 // small ones, as a number of big units (single) or of both (two).
 func durationText(p *message.Printer, r, big, small time.Duration, single, two string) string {
 	if r%big == 0 {
-		return p.Sprintf(single, int64(r/big))
+		return sprintf(p, single, int64(r/big))
 	}
-	return p.Sprintf(two, int64(r/big), int64(r%big/small))
+	return sprintf(p, two, int64(r/big), int64(r%big/small))
 }
 
 // RuleText returns the rule with the guideline's values, in the printer's
@@ -86,13 +105,13 @@ func (g Guideline) RuleText(p *message.Printer, id RuleID) string {
 	}
 	switch id {
 	case RuleMinLeadTime:
-		return p.Sprintf(id.MessageKey(), int(pol.MinLeadTime))
+		return sprintf(p, id.MessageKey(), int(pol.MinLeadTime))
 	case RuleAlertColleaguesTimeout:
-		return p.Sprintf(id.MessageKey(), pol.AlertColleaguesTimeout.Text(p))
+		return sprintf(p, id.MessageKey(), pol.AlertColleaguesTimeout.Text(p))
 	case RuleCallOperationsCentreTimeout:
-		return p.Sprintf(id.MessageKey(), pol.CallOperationsCentreTimeout.Text(p))
+		return sprintf(p, id.MessageKey(), pol.CallOperationsCentreTimeout.Text(p))
 	}
-	return p.Sprintf(id.MessageKey())
+	return sprintf(p, id.MessageKey())
 }
 
 // WriteProcedure writes the whole procedure for a person to read, in the
