@@ -47,13 +47,13 @@ func ExampleLoad() {
 	if ve, ok := err.(*guideline.ValidationError); ok {
 		for _, f := range ve.Fields {
 			if f.Path == "version" || f.Path == "issued" {
-				fmt.Printf("%s: %s\n", f.Path, f.Italian)
+				fmt.Println(f.Italian) // the message names the field
 			}
 		}
 	}
 	// Output:
-	// version: version è un campo obbligatorio
-	// issued: issued non corrisponde al formato 2006-01-02
+	// version: campo obbligatorio
+	// issued non corrisponde al formato 2006-01-02
 }
 
 func ExampleGuideline_Mermaid() {

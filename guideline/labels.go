@@ -67,8 +67,8 @@ func indexesAsBrackets(path string) (string, int) {
 
 // WithLabels returns a validator with val's rules whose messages name
 // each field by its label in labels, where val's name it by the last
-// element of their JSON path: "Codice fiscale è un campo obbligatorio"
-// rather than "codice_fiscale è un campo obbligatorio". A field without a
+// element of their JSON path: "Codice fiscale: campo obbligatorio"
+// rather than "codice_fiscale: campo obbligatorio". A field without a
 // label keeps its name. The paths of the errors do not change.
 //
 // Register every rule on val before calling WithLabels: the two share

@@ -59,10 +59,10 @@ func TestWithLabelsNamesFieldsForAPerson(t *testing.T) {
 	visit := labelledVisit{People: []labelledStaff{{Name: "x"}, {}}, Note: "èèèè", Venue: labelledVenue{Address: " "}}
 	got := fields(t, v.Struct(visit))
 	for path, want := range map[string][2]string{
-		"venue.address":  {"Indirizzo della sede è un campo obbligatorio e non può contenere solo spazi", "Address of the venue is required and must not be only spaces"},
-		"people[1].name": {"Nome della persona n. 2 è un campo obbligatorio", "Name of person no. 2 is a required field"},
+		"venue.address":  {"Indirizzo della sede: campo obbligatorio, non può contenere solo spazi", "Address of the venue: required field, must not be only spaces"},
+		"people[1].name": {"Nome della persona n. 2: campo obbligatorio", "Name of person no. 2: required field"},
 		"note":           {"Nota: al massimo 3 caratteri", "Note: at most 3 characters"},
-		"code":           {"code è un campo obbligatorio", "code is a required field"},
+		"code":           {"code: campo obbligatorio", "code: required field"},
 	} {
 		f, ok := got[path]
 		if !ok {
@@ -74,10 +74,10 @@ func TestWithLabelsNamesFieldsForAPerson(t *testing.T) {
 		}
 	}
 	if f := v.Fail("people[0].name", "line", ""); f.Path != "people[0].name" ||
-		f.Italian != "Nome della persona n. 1 deve stare su una riga, senza caratteri di controllo o non validi" {
+		f.Italian != "Nome della persona n. 1: deve stare su una riga, senza caratteri di controllo o non validi" {
 		t.Errorf("Fail: %+v", f)
 	}
-	if f := base.Fail("venue.address", "notblank", ""); !strings.HasPrefix(f.Italian, "address ") {
+	if f := base.Fail("venue.address", "notblank", ""); !strings.HasPrefix(f.Italian, "address: ") {
 		t.Errorf("the unlabelled validator changed: %q", f.Italian)
 	}
 }
@@ -169,8 +169,8 @@ func ExampleValidator_WithLabels() {
 		}
 	}
 	// Output:
-	// address – Indirizzo della sede deve stare su una riga, senza caratteri di controllo o non validi
-	// address – Address of the venue must be one line, without control or invalid characters
+	// address – Indirizzo della sede: deve stare su una riga, senza caratteri di controllo o non validi
+	// address – Address of the venue: must be one line, without control or invalid characters
 }
 
 // FuzzValidLine checks that the line and text rules never panic, that a

@@ -23,7 +23,9 @@ func NewCountText(key, italianOne, italianOther, englishOne, englishOther string
 }
 
 // Messages returns this package's texts: role, phase, step and policy
-// names and descriptions, in Italian and English. Other packages of the
+// names and descriptions, and the messages of the validation rules that
+// the module's packages word alike (see [RuleKey]), in Italian and
+// English. Other packages of the
 // module pass it to [NewCatalog] together with their own texts.
 func Messages() []Text {
 	out := []Text{
@@ -43,6 +45,7 @@ func Messages() []Text {
 	}
 	out = append(out, stepTexts()...)
 	out = append(out, supplementaryTexts()...)
+	out = append(out, commonRuleTexts()...)
 	return append(out, otherTexts()...)
 }
 

@@ -110,6 +110,12 @@ func (e *ValidationError) Has(path, rule string) bool {
 // ("role", "phase", "step", "duration", "monthday", "notblank", "phone",
 // "line", "text", "maxchars").
 //
+// The rules every package of the module applies to what a person types
+// ("required", "notblank", "line", "text", "maxchars") have one wording,
+// the field's label, a colon and what is wrong ("Nome della sede: campo
+// obbligatorio, non può contenere solo spazi"), held by [Messages] under
+// [RuleKey]; packages use it rather than wording them again.
+//
 // Build one with [NewValidator]; packages add their own rules with
 // [Validator.RegisterRule] (or [Validator.RegisterRuleText], for wording
 // with plural forms) before first use, and name their fields for a person
@@ -153,6 +159,9 @@ func NewValidator() *Validator {
 	}
 	for _, r := range baseRules() {
 		must(val.RegisterRule(r.tag, r.fn, r.it, r.en))
+	}
+	for _, r := range commonRules() {
+		must(val.RegisterRuleText(r.tag, r.fn, r.text))
 	}
 	return val
 }
@@ -306,18 +315,6 @@ func baseRules() []rule {
 		{"phone", stringRule(func(s string) bool { return Phone(s).Valid() }),
 			"{0} deve essere un numero di telefono in forma internazionale: + seguito dal prefisso del paese e dal numero, senza spazi",
 			"{0} must be a phone number in international form: + followed by the country code and the number, without spaces"},
-		{"notblank", stringRule(func(s string) bool { return strings.TrimSpace(s) != "" }),
-			"{0} è un campo obbligatorio e non può contenere solo spazi",
-			"{0} is required and must not be only spaces"},
-		{"line", stringRule(ValidLine),
-			"{0} deve stare su una riga, senza caratteri di controllo o non validi",
-			"{0} must be one line, without control or invalid characters"},
-		{"text", stringRule(ValidText),
-			"{0} non può contenere caratteri di controllo o non validi",
-			"{0} must not contain control or invalid characters"},
-		{"maxchars", maxChars,
-			"{0}: al massimo {1} caratteri",
-			"{0}: at most {1} characters"},
 		{"escalation_step", stringRule(func(s string) bool { return slices.Contains(EscalationSteps(), StepID(s)) }),
 			"{0} deve essere il passo 1 o il passo 2 della gestione dell'emergenza",
 			"{0} must be step 1 or step 2 of emergency management"},
