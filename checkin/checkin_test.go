@@ -390,6 +390,42 @@ func TestWrongCodes(t *testing.T) {
 	assertNoSecret(t, "error", err.Error())
 }
 
+// The rules every package applies to what a person types read as in the
+// other packages: guideline's one wording, after the field's name.
+func TestStartValidationWording(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	e := newEnv(t, clock)
+	svc, _ := e.service(t, clock)
+	bad := start(now.Add(time.Hour))
+	bad.Venue.Name = "  "
+	bad.Venue.Address = "Via Tibaldi\n41"
+	_, err := svc.Start(context.Background(), bad)
+	var ve *guideline.ValidationError
+	if !errors.As(err, &ve) {
+		t.Fatalf("err = %v, want a *guideline.ValidationError", err)
+	}
+	want := map[string][3]string{
+		"venue.name": {"notblank", ": campo obbligatorio, non può contenere solo spazi", ": required field, must not be only spaces"},
+		"venue.address": {"line", ": deve stare su una riga, senza caratteri di controllo o non validi",
+			": must be one line, without control or invalid characters"},
+	}
+	for _, f := range ve.Fields {
+		w, ok := want[f.Path]
+		if !ok || f.Rule != w[0] {
+			continue
+		}
+		delete(want, f.Path)
+		if !strings.HasSuffix(f.Italian, w[1]) || !strings.HasSuffix(f.English, w[2]) {
+			t.Errorf("%s (%s): %q / %q, want them to end with %q / %q", f.Path, f.Rule, f.Italian, f.English, w[1], w[2])
+		}
+	}
+	for path, w := range want {
+		t.Errorf("%s (%s) not reported: %v", path, w[0], err)
+	}
+}
+
 func TestStartValidation(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)

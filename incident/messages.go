@@ -205,22 +205,16 @@ type ruleMessage struct {
 }
 
 // ruleTexts say what is wrong with a field, after its label: "Indirizzo
-// della sede: campo obbligatorio". A tag ending in "-items" is the rule
-// applied to a list.
+// della sede: deve stare su una riga". A tag ending in "-items" is the
+// rule applied to a list. The rules every package words alike
+// ("required", "notblank", "line", "text", "maxchars") are guideline's
+// (see guideline.RuleKey).
 var ruleTexts = []ruleMessage{
-	rule("required", "campo obbligatorio", "required"),
-	rule("notblank", "campo obbligatorio, non può contenere solo spazi", "required, and not only spaces"),
 	countRule("max", "al massimo %d carattere", "al massimo %d caratteri", "at most %d character", "at most %d characters"),
 	countRule("max-items", "al massimo %d elemento", "al massimo %d elementi", "at most %d item", "at most %d items"),
 	countRule("min-items", "almeno %d elemento", "almeno %d elementi", "at least %d item", "at least %d items"),
 	rule("gte", "non può essere inferiore a %d", "cannot be less than %d"),
 	rule("lte", "non può essere superiore a %d", "cannot be more than %d"),
-	rule(ruleLine,
-		"deve stare su una riga, senza caratteri di controllo o non validi",
-		"must be one line, without control or invalid characters"),
-	rule(ruleText,
-		"non può contenere caratteri di controllo o non validi",
-		"must not contain control or invalid characters"),
 	rule(ruleKinds,
 		"indichi almeno uno tra aggressione verbale, aggressione fisica, minaccia, danneggiamento",
 		"give at least one of verbal aggression, physical aggression, threat, damage"),
