@@ -15,6 +15,7 @@ import (
 func TestEveryExportedNameIsDocumented(t *testing.T) {
 	t.Parallel()
 	fset := token.NewFileSet()
+	packageDoc := map[string]bool{} // directory → some file documents the package
 	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -32,6 +33,8 @@ func TestEveryExportedNameIsDocumented(t *testing.T) {
 		if err != nil {
 			return err
 		}
+		dir := filepath.Dir(path)
+		packageDoc[dir] = packageDoc[dir] || f.Doc != nil
 		if f.Name.Name == "main" {
 			return nil
 		}
@@ -42,6 +45,11 @@ func TestEveryExportedNameIsDocumented(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for dir, ok := range packageDoc {
+		if !ok {
+			t.Errorf("%s: the package has no doc comment (a doc.go with // Package …, or // Command … for a program)", dir)
+		}
 	}
 }
 
