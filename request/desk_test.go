@@ -21,7 +21,6 @@ import (
 
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/internal/lifecycle"
-	"github.com/sostegno/sostegno/notify"
 	"github.com/sostegno/sostegno/notify/smtpnotify/smtptest"
 	"github.com/sostegno/sostegno/outbox"
 	"github.com/sostegno/sostegno/register"
@@ -126,10 +125,7 @@ func TestEndToEndPostgres(t *testing.T) {
 func endToEnd(t *testing.T, backend register.Register) {
 	ctx := context.Background()
 	f := newFixture(t, backend, milano(t))
-	server, n := startMailServer(t)
-	notifier := notify.ByRole(map[guideline.Role]notify.Notifier{
-		guideline.RolePoliceCommand: n, guideline.RoleAreaDirector: n,
-	})
+	server, notifier := startMailServer(t)
 	var dispatchErrs []string
 	disp := outbox.NewDispatcher(f.log, notifier, &outbox.Options{
 		Now: f.clock.Now, OnError: func(err error) { dispatchErrs = append(dispatchErrs, err.Error()) },
@@ -336,10 +332,8 @@ func TestRefusedAddressDoesNotBlockTheOther(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, memregister.New(), milano(t))
-	server, n := startMailServer(t, areaAddress)
-	disp := outbox.NewDispatcher(f.log, notify.ByRole(map[guideline.Role]notify.Notifier{
-		guideline.RolePoliceCommand: n, guideline.RoleAreaDirector: n,
-	}), &outbox.Options{Now: f.clock.Now})
+	server, notifier := startMailServer(t, areaAddress)
+	disp := outbox.NewDispatcher(f.log, notifier, &outbox.Options{Now: f.clock.Now})
 	_, err := f.desk.Submit(ctx, valid(), officialActor)
 	require.NoError(t, err)
 	st, err := disp.Drain(ctx)

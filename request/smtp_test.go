@@ -4,24 +4,31 @@ import (
 	"mime"
 	"testing"
 
+	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/notify"
 	"github.com/sostegno/sostegno/notify/smtpnotify"
 	"github.com/sostegno/sostegno/notify/smtpnotify/smtptest"
 )
 
 // startMailServer starts a real SMTP server (smtptest) that refuses the
-// addresses in refuse, and returns it with a notifier that sends to it.
+// addresses in refuse, and returns it with a notifier that sends each of
+// the request's two recipients (the Police Command and the Area Director)
+// a copy of its own, so that a refused address does not block the other.
 // The server offers no STARTTLS: the notifier talks to it in clear, which
 // smtpnotify allows only with AllowInsecure and AllowInsecurePersonalData,
 // set for this local test server that holds no real data.
-func startMailServer(t *testing.T, refuse ...string) (*smtptest.Server, *smtpnotify.Notifier) {
+func startMailServer(t *testing.T, refuse ...string) (*smtptest.Server, notify.Notifier) {
 	t.Helper()
 	opts := []smtptest.Option{smtptest.WithTLS(smtptest.NoTLS)}
 	for _, a := range refuse {
 		opts = append(opts, smtptest.RefuseRecipient(a, nil))
 	}
 	s := smtptest.NewServer(t, opts...)
-	return s, s.Notifier(t, "sostegno@comune.milano.example", &smtpnotify.Options{
+	n := s.Notifier(t, "sostegno@comune.milano.example", &smtpnotify.Options{
 		AllowInsecure: true, AllowInsecurePersonalData: true, HELO: "localhost",
+	})
+	return s, notify.ByRole(map[guideline.Role]notify.Notifier{
+		guideline.RolePoliceCommand: n, guideline.RoleAreaDirector: n,
 	})
 }
 
