@@ -78,6 +78,8 @@ func TestImportRules(t *testing.T) {
 				t.Errorf("%s imports %s: outbox imports only guideline and the two ports' own packages", rel, dep)
 			case under(dep, "internal/lifecycle") && !under(rel, "request") && !under(rel, "incident") && !under(rel, "internal/lifecycle"):
 				t.Errorf("%s imports %s: only the lifecycles use internal/lifecycle", rel, dep)
+			case under(dep, "internal/benchtest"):
+				t.Errorf("%s imports %s: internal/benchtest is for benchmarks, imported only by _test.go files", rel, dep)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/incident"
+	"github.com/sostegno/sostegno/internal/benchtest"
 	"github.com/sostegno/sostegno/notify"
 	"github.com/sostegno/sostegno/notify/notifytest"
 	"github.com/sostegno/sostegno/outbox"
@@ -35,23 +36,11 @@ func BenchmarkCallScript(b *testing.B) {
 			s.Caller, s.Service, s.Venue.Address, s.Venue.Name,
 			"È in corso un'aggressione fisica al personale.", s.PeoplePresent, "C'è almeno una persona ferita.")
 	}
-	b.ReportAllocs()
-	start := time.Now()
-	for range b.N {
-		baseline()
-	}
-	base := time.Since(start)
-	b.ResetTimer()
-	for range b.N {
+	benchtest.VsBaseline(b, baseline, func() {
 		if _, err := s.Message(nil); err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(base.Nanoseconds())/float64(b.N), "baseline-ns/op")
-	if base > 0 {
-		b.ReportMetric(float64(b.Elapsed())/float64(base), "x-baseline")
-	}
+	})
 }
 
 // BenchmarkReport measures Report to every step-1 and step-2 notification

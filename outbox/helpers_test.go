@@ -2,6 +2,7 @@ package outbox_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -139,3 +140,30 @@ func assertNoPersonalData(t testing.TB, l *register.Log) {
 
 // maxTime is after every message's queueing.
 var maxTime = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// runInBackground starts d.Run and returns stop, which cancels Run's
+// context and checks that Run returns context.Canceled.
+func runInBackground(t *testing.T, d *outbox.Dispatcher) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- d.Run(ctx) }()
+	return func() {
+		t.Helper()
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("Run = %v", err)
+		}
+	}
+}
+
+// dyingNotifier returns a context, and a notifier that cancels it on the
+// first message it is given and fails with its error: a dispatcher
+// draining with them dies while sending, leaving its claim behind.
+func dyingNotifier() (context.Context, notify.Notifier) {
+	ctx, cancel := context.WithCancel(context.Background())
+	return ctx, notify.NotifierFunc(func(ctx context.Context, m notify.Message) error {
+		cancel()
+		return ctx.Err()
+	})
+}

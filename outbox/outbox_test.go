@@ -219,9 +219,7 @@ func TestRunWaitsForTheNextAttempt(t *testing.T) {
 		rec := &notifytest.Recorder{}
 		flaky := &notifytest.Flaky{FailFirst: 1, Next: rec}
 		d := outbox.NewDispatcher(l, flaky, &outbox.Options{Jitter: -1, InitialInterval: time.Minute, PollInterval: 10 * time.Minute})
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error)
-		go func() { done <- d.Run(ctx) }()
+		stop := runInBackground(t, d)
 		synctest.Wait()
 		queue(t, l, "request/1", "run", 1, notify.Normal)
 		// Run polls every ten minutes; the first attempt fails at the next
@@ -236,10 +234,7 @@ func TestRunWaitsForTheNextAttempt(t *testing.T) {
 		if rec.Len() != 1 {
 			t.Fatalf("not delivered one minute after the failure (calls %d)", flaky.Calls())
 		}
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("Run = %v", err)
-		}
+		stop()
 	})
 }
 
@@ -421,9 +416,7 @@ func TestUrgentDoesNotWaitForASlowBatch(t *testing.T) {
 			return rec.Notify(ctx, m)
 		})
 		d := outbox.NewDispatcher(l, n, &outbox.Options{Lease: time.Hour, PollInterval: time.Second})
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan error)
-		go func() { done <- d.Run(ctx) }()
+		stop := runInBackground(t, d)
 		time.Sleep(time.Minute)
 		queue(t, l, "incident/1", "emergency", 1, notify.Urgent)
 		time.Sleep(5 * time.Second)
@@ -436,10 +429,7 @@ func TestUrgentDoesNotWaitForASlowBatch(t *testing.T) {
 		if rec.Len() != 5 {
 			t.Errorf("sent %d of 5", rec.Len())
 		}
-		cancel()
-		if err := <-done; !errors.Is(err, context.Canceled) {
-			t.Errorf("Run = %v", err)
-		}
+		stop()
 	})
 }
 
@@ -449,11 +439,7 @@ func TestLeaseOfADeadDispatcher(t *testing.T) {
 	l := memLog(t, clk.Now)
 	queue(t, l, "request/1", "lease", 1, notify.Normal)
 	// Dispatcher A dies while sending: its claim stays.
-	ctx, cancel := context.WithCancel(context.Background())
-	hang := notify.NotifierFunc(func(ctx context.Context, m notify.Message) error {
-		cancel()
-		return ctx.Err()
-	})
+	ctx, hang := dyingNotifier()
 	opts := func(holder string) *outbox.Options {
 		return &outbox.Options{Holder: holder, Lease: time.Minute, Now: clk.Now}
 	}
@@ -484,11 +470,7 @@ func TestRestartTakesBackOwnClaims(t *testing.T) {
 	clk := newClock()
 	l := memLog(t, clk.Now)
 	queue(t, l, "request/1", "own", 3, notify.Normal)
-	ctx, cancel := context.WithCancel(context.Background())
-	hang := notify.NotifierFunc(func(ctx context.Context, m notify.Message) error {
-		cancel()
-		return ctx.Err()
-	})
+	ctx, hang := dyingNotifier()
 	opts := &outbox.Options{Holder: "primary", Lease: time.Hour, Now: clk.Now, Concurrency: 1}
 	_, _ = outbox.NewDispatcher(l, hang, opts).Drain(ctx)
 	// The same dispatcher, restarted, does not wait an hour.

@@ -9,32 +9,11 @@ import (
 
 	"github.com/go-playground/validator/v10"
 
+	"github.com/sostegno/sostegno/internal/benchtest"
 	"github.com/sostegno/sostegno/register"
 	"github.com/sostegno/sostegno/register/sqliteregister"
 	"github.com/sostegno/sostegno/request"
 )
-
-// vsBaseline runs baseline and f b.N times each, in this order, times f as
-// the benchmark, and reports f's time as a multiple of baseline's
-// ("x-baseline") and baseline's ns/op ("baseline-ns/op").
-func vsBaseline(b *testing.B, baseline, f func()) {
-	b.Helper()
-	b.ReportAllocs()
-	start := time.Now()
-	for range b.N {
-		baseline()
-	}
-	base := time.Since(start)
-	b.ResetTimer()
-	for range b.N {
-		f()
-	}
-	b.StopTimer()
-	b.ReportMetric(float64(base.Nanoseconds())/float64(b.N), "baseline-ns/op")
-	if base > 0 {
-		b.ReportMetric(float64(b.Elapsed())/float64(base), "x-baseline")
-	}
-}
 
 // twelve is the baseline's struct: 12 fields with ordinary tags.
 type twelve struct {
@@ -67,7 +46,7 @@ func BenchmarkValidate(b *testing.B) {
 	if err := v.Struct(s); err != nil {
 		b.Fatal(err)
 	}
-	vsBaseline(b,
+	benchtest.VsBaseline(b,
 		func() { _ = v.Struct(s) },
 		func() { _ = p.Validate(g, sentAt) })
 }
@@ -82,7 +61,7 @@ func BenchmarkRender(b *testing.B) {
 		b.Fatal(err)
 	}
 	d := p.ServiceUser.PersonalData
-	vsBaseline(b,
+	benchtest.VsBaseline(b,
 		func() {
 			for range 2 {
 				_ = fmt.Sprintf("Richiesta di presenza cautelativa – %s – %s del %s (rif. %s)\n"+

@@ -21,7 +21,7 @@ import (
 
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/internal/lifecycle"
-	"github.com/sostegno/sostegno/notify"
+	"github.com/sostegno/sostegno/notify/smtpnotify/smtptest"
 	"github.com/sostegno/sostegno/outbox"
 	"github.com/sostegno/sostegno/register"
 	"github.com/sostegno/sostegno/register/memregister"
@@ -125,11 +125,7 @@ func TestEndToEndPostgres(t *testing.T) {
 func endToEnd(t *testing.T, backend register.Register) {
 	ctx := context.Background()
 	f := newFixture(t, backend, milano(t))
-	server := startMailServer(t, "")
-	n := server.notifier(t)
-	notifier := notify.ByRole(map[guideline.Role]notify.Notifier{
-		guideline.RolePoliceCommand: n, guideline.RoleAreaDirector: n,
-	})
+	server, notifier := startMailServer(t)
 	var dispatchErrs []string
 	disp := outbox.NewDispatcher(f.log, notifier, &outbox.Options{
 		Now: f.clock.Now, OnError: func(err error) { dispatchErrs = append(dispatchErrs, err.Error()) },
@@ -139,11 +135,11 @@ func endToEnd(t *testing.T, backend register.Register) {
 		st, err := disp.Drain(ctx)
 		require.NoError(t, err)
 		require.Equal(t, want, st.Delivered, "delivered")
-		got := server.take()
+		got := server.Take()
 		require.Len(t, got, want)
 		// Sent concurrently: the Police Command first, then the Area
 		// Director.
-		slices.SortFunc(got, func(a, b mailDelivery) int { return strings.Compare(a.To[0], b.To[0]) })
+		slices.SortFunc(got, func(a, b smtptest.Message) int { return strings.Compare(a.To[0], b.To[0]) })
 		var out []parsedMail
 		for _, m := range got {
 			require.Len(t, m.To, 1, "one copy per recipient")
@@ -336,18 +332,15 @@ func TestRefusedAddressDoesNotBlockTheOther(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := newFixture(t, memregister.New(), milano(t))
-	server := startMailServer(t, areaAddress)
-	n := server.notifier(t)
-	disp := outbox.NewDispatcher(f.log, notify.ByRole(map[guideline.Role]notify.Notifier{
-		guideline.RolePoliceCommand: n, guideline.RoleAreaDirector: n,
-	}), &outbox.Options{Now: f.clock.Now})
+	server, notifier := startMailServer(t, areaAddress)
+	disp := outbox.NewDispatcher(f.log, notifier, &outbox.Options{Now: f.clock.Now})
 	_, err := f.desk.Submit(ctx, valid(), officialActor)
 	require.NoError(t, err)
 	st, err := disp.Drain(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, 1, st.Delivered)
 	assert.Equal(t, 1, st.DeadLettered)
-	got := server.take()
+	got := server.Take()
 	require.Len(t, got, 1)
 	assert.Equal(t, []string{guideline.MilanoCommandEmail}, got[0].To)
 

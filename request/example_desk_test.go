@@ -46,6 +46,17 @@ func exampleDesk() (*request.Desk, *register.Log, *time.Time) {
 	return desk, log, now
 }
 
+// exampleSubmitted is exampleDesk with the example request already
+// submitted by the responsible official.
+func exampleSubmitted(ctx context.Context) (*request.Desk, *register.Log, *time.Time, request.Preventive) {
+	desk, log, now := exampleDesk()
+	p := exampleRequest()
+	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
+		panic(err)
+	}
+	return desk, log, now, p
+}
+
 // A request from submission to completion, its e-mails delivered by the
 // outbox, and its timeline checked.
 func ExampleNew() {
@@ -114,12 +125,8 @@ func ExampleDesk_Submit() {
 
 func ExampleDesk_RequestInfo() {
 	ctx := context.Background()
-	desk, log, _ := exampleDesk()
+	desk, log, _, p := exampleSubmitted(ctx)
 	defer log.Close()
-	p := exampleRequest()
-	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
-		panic(err)
-	}
 	// The Command asks for more information in the register itself.
 	r, err := desk.RequestInfo(ctx, p.ID, exampleCommand, "")
 	fmt.Println(r.State, err, string(r.Entry.Data))
@@ -129,12 +136,8 @@ func ExampleDesk_RequestInfo() {
 
 func ExampleDesk_Resubmit() {
 	ctx := context.Background()
-	desk, log, now := exampleDesk()
+	desk, log, now, p := exampleSubmitted(ctx)
 	defer log.Close()
-	p := exampleRequest()
-	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
-		panic(err)
-	}
 	if _, err := desk.RequestInfo(ctx, p.ID, exampleCommand, ""); err != nil {
 		panic(err)
 	}
@@ -151,12 +154,8 @@ func ExampleDesk_Resubmit() {
 
 func ExampleDesk_Accept() {
 	ctx := context.Background()
-	desk, log, _ := exampleDesk()
+	desk, log, _, p := exampleSubmitted(ctx)
 	defer log.Close()
-	p := exampleRequest()
-	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
-		panic(err)
-	}
 	// The Command answered by phone: the official records its decision.
 	_, err := desk.Accept(ctx, p.ID, exampleOfficial, "")
 	fmt.Println(errors.Is(err, request.ErrVia))
@@ -169,12 +168,8 @@ func ExampleDesk_Accept() {
 
 func ExampleDesk_Decline() {
 	ctx := context.Background()
-	desk, log, _ := exampleDesk()
+	desk, log, _, p := exampleSubmitted(ctx)
 	defer log.Close()
-	p := exampleRequest()
-	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
-		panic(err)
-	}
 	r, err := desk.Decline(ctx, p.ID, exampleOfficial, request.ViaEmail)
 	fmt.Println(r.State, string(r.Entry.Data), err)
 	// Output:
@@ -183,12 +178,8 @@ func ExampleDesk_Decline() {
 
 func ExampleDesk_Complete() {
 	ctx := context.Background()
-	desk, log, _ := exampleDesk()
+	desk, log, _, p := exampleSubmitted(ctx)
 	defer log.Close()
-	p := exampleRequest()
-	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
-		panic(err)
-	}
 	if _, err := desk.Accept(ctx, p.ID, exampleCommand, ""); err != nil {
 		panic(err)
 	}
@@ -210,12 +201,8 @@ func ExampleCompletion_Validate() {
 
 func ExampleDesk_Cancel() {
 	ctx := context.Background()
-	desk, log, now := exampleDesk()
+	desk, log, now, p := exampleSubmitted(ctx)
 	defer log.Close()
-	p := exampleRequest()
-	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
-		panic(err)
-	}
 	r, err := desk.Cancel(ctx, p.ID, exampleOfficial)
 	fmt.Println(r.State, r.Messages, err)
 
@@ -257,12 +244,8 @@ func ExampleDesk_State() {
 
 func ExampleDesk_Open() {
 	ctx := context.Background()
-	desk, log, _ := exampleDesk()
+	desk, log, _, p := exampleSubmitted(ctx)
 	defer log.Close()
-	p := exampleRequest()
-	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
-		panic(err)
-	}
 	got, err := desk.Open(ctx, register.Access{Actor: exampleCommand, Purpose: "valutazione della richiesta"}, p.ID)
 	fmt.Println(got.ServiceUser.PersonalData.FamilyName == "Rossi", err)
 
@@ -277,12 +260,8 @@ func ExampleDesk_Open() {
 
 func ExampleDesk_Check() {
 	ctx := context.Background()
-	desk, log, _ := exampleDesk()
+	desk, log, _, p := exampleSubmitted(ctx)
 	defer log.Close()
-	p := exampleRequest()
-	if _, err := desk.Submit(ctx, p, exampleOfficial); err != nil {
-		panic(err)
-	}
 	// No dispatcher ran yet: neither recipient has the request.
 	findings, err := desk.Check(ctx, p.ID)
 	for _, f := range findings {

@@ -3,32 +3,24 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"io"
-	"log"
 	"mime"
-	"mime/multipart"
-	"mime/quotedprintable"
-	"net"
-	netmail "net/mail"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	ics "github.com/arran4/golang-ical"
-	"github.com/emersion/go-smtp"
 
+	"github.com/sostegno/sostegno/notify/smtpnotify/smtptest"
 	"github.com/sostegno/sostegno/register"
 	"github.com/sostegno/sostegno/register/pgregister/pgtest"
 	"github.com/sostegno/sostegno/register/sqliteregister"
@@ -266,13 +258,13 @@ func TestEMLFiles(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := netmail.ReadMessage(bytes.NewReader(b))
+		h, parts, err := smtptest.Parse(b)
 		if err != nil {
 			t.Fatalf("%s: %v", filepath.Base(f), err)
 		}
-		kind := m.Header.Get("X-Sostegno-Kind")
+		kind := h.Get("X-Sostegno-Kind")
 		kinds[kind]++
-		to, err := m.Header.AddressList("To")
+		to, err := h.AddressList("To")
 		if err != nil || len(to) == 0 {
 			t.Fatalf("%s: To: %v", filepath.Base(f), err)
 		}
@@ -281,15 +273,14 @@ func TestEMLFiles(t *testing.T) {
 				t.Errorf("%s: a recipient outside example.org", filepath.Base(f))
 			}
 		}
-		subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+		subject, err := new(mime.WordDecoder).DecodeHeader(h.Get("Subject"))
 		if err != nil || subject == "" {
 			t.Errorf("%s: subject %v", filepath.Base(f), err)
 		}
-		parts := leaves(t, m.Header.Get("Content-Type"), m.Header.Get("Content-Transfer-Encoding"), m.Body)
 		var cals int
 		for _, p := range parts {
-			if strings.HasPrefix(p.contentType, "text/calendar") {
-				cal, err := ics.ParseCalendar(bytes.NewReader(p.body))
+			if strings.HasPrefix(p.MediaType, "text/calendar") {
+				cal, err := ics.ParseCalendar(bytes.NewReader(p.Body))
 				if err != nil {
 					t.Errorf("%s: the invitation does not parse: %v", filepath.Base(f), err)
 					continue
@@ -320,47 +311,6 @@ func TestEMLFiles(t *testing.T) {
 			t.Errorf("no .eml of kind %s (kinds: %v)", k, kinds)
 		}
 	}
-}
-
-// part is one leaf of a MIME message, decoded.
-type part struct {
-	contentType string
-	body        []byte
-}
-
-// leaves returns the leaf parts of a MIME entity, decoded.
-func leaves(t *testing.T, ct, cte string, body io.Reader) []part {
-	t.Helper()
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil {
-		t.Fatalf("content type %q: %v", ct, err)
-	}
-	if strings.HasPrefix(mt, "multipart/") {
-		var out []part
-		r := multipart.NewReader(body, params["boundary"])
-		for {
-			p, err := r.NextRawPart()
-			if errors.Is(err, io.EOF) {
-				return out
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			out = append(out, leaves(t, p.Header.Get("Content-Type"), p.Header.Get("Content-Transfer-Encoding"), p)...)
-		}
-	}
-	var r io.Reader = body
-	switch strings.ToLower(cte) {
-	case "base64":
-		r = base64.NewDecoder(base64.StdEncoding, body)
-	case "quoted-printable":
-		r = quotedprintable.NewReader(body)
-	}
-	b, err := io.ReadAll(r)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return []part{{contentType: mt, body: b}}
 }
 
 func TestEnglish(t *testing.T) {
@@ -484,10 +434,17 @@ func TestEveryTextIsInTheCatalog(t *testing.T) {
 
 func TestSMTP(t *testing.T) {
 	t.Parallel()
-	srv := newMailCatcher(t)
+	// A local server without TLS, as a developer runs to look at the
+	// e-mails of an application.
+	srv := smtptest.NewServer(t, smtptest.WithTLS(smtptest.NoTLS))
 	dir := t.TempDir()
-	runDemo(t, "-register", filepath.Join(dir, "demo"), "-smtp", "smtp://"+srv.addr+"?insecure=true")
-	got := srv.recipients()
+	runDemo(t, "-register", filepath.Join(dir, "demo"), "-smtp", "smtp://"+srv.Addr()+"?insecure=true")
+	got := map[string]int{}
+	for _, m := range srv.Messages() {
+		for _, a := range m.To {
+			got[a]++
+		}
+	}
 	for _, want := range []string{"gabinetto.comando.pl@example.org", "direttore.area.territorialita@example.org", "giulia.modello@example.org"} {
 		if got[want] == 0 {
 			t.Errorf("the server received nothing for %s (got %v)", want, got)
@@ -499,72 +456,6 @@ func TestSMTP(t *testing.T) {
 		}
 	}
 }
-
-// mailCatcher is a local SMTP server without TLS, as a developer runs to
-// look at the e-mails of an application.
-type mailCatcher struct {
-	addr string
-	mu   sync.Mutex
-	to   map[string]int
-}
-
-func newMailCatcher(t *testing.T) *mailCatcher {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &mailCatcher{addr: l.Addr().String(), to: map[string]int{}}
-	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &catcherSession{c: c}, nil }))
-	srv.Domain = "localhost"
-	srv.ReadTimeout = 10 * time.Second
-	srv.WriteTimeout = 10 * time.Second
-	srv.ErrorLog = log.New(io.Discard, "", 0)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = srv.Serve(l)
-	}()
-	t.Cleanup(func() {
-		_ = srv.Close()
-		<-done
-	})
-	return c
-}
-
-func (c *mailCatcher) recipients() map[string]int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := map[string]int{}
-	for k, v := range c.to {
-		out[k] = v
-	}
-	return out
-}
-
-type catcherSession struct {
-	c  *mailCatcher
-	to []string
-}
-
-func (s *catcherSession) Mail(string, *smtp.MailOptions) error { return nil }
-func (s *catcherSession) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-func (s *catcherSession) Data(r io.Reader) error {
-	if _, err := io.Copy(io.Discard, r); err != nil {
-		return err
-	}
-	s.c.mu.Lock()
-	defer s.c.mu.Unlock()
-	for _, a := range s.to {
-		s.c.to[a]++
-	}
-	return nil
-}
-func (s *catcherSession) Reset()        { s.to = nil }
-func (s *catcherSession) Logout() error { return nil }
 
 // TestPostgres runs the demo twice on a PostgreSQL register, in a schema
 // of its own. It needs SOSTEGNO_POSTGRES_URL (see pgtest).

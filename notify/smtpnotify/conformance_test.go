@@ -7,28 +7,29 @@ import (
 
 	"github.com/sostegno/sostegno/notify"
 	"github.com/sostegno/sostegno/notify/notifytest"
+	"github.com/sostegno/sostegno/notify/smtpnotify/smtptest"
 )
 
 // peerConfig maps the suite's peer behaviours onto the test SMTP server.
-var peerConfig = map[notifytest.Peer]serverConfig{
-	notifytest.Accept:            {},
-	notifytest.RejectPermanently: {dataReply: &smtpErr554},
-	notifytest.FailTemporarily:   {dataReply: &smtpErr451},
-	notifytest.Stall:             {stall: true},
+var peerConfig = map[notifytest.Peer][]smtptest.Option{
+	notifytest.Accept:            nil,
+	notifytest.RejectPermanently: {smtptest.RefuseData(&smtpErr554)},
+	notifytest.FailTemporarily:   {smtptest.RefuseData(&smtpErr451)},
+	notifytest.Stall:             {smtptest.Stall()},
 }
 
 func TestConformance(t *testing.T) {
 	var (
 		mu      sync.Mutex
-		servers = map[notify.Notifier]*testServer{}
+		servers = map[notify.Notifier]*smtptest.Server{}
 	)
 	newNotifier := func(t *testing.T, peer notifytest.Peer) notify.Notifier {
 		cfg, ok := peerConfig[peer]
 		if !ok {
 			t.Skipf("comportamento %v non disponibile", peer)
 		}
-		s := startServer(t, cfg)
-		n := s.notifier(t, nil)
+		s := smtptest.NewServer(t, cfg...)
+		n := s.Notifier(t, testFrom, nil)
 		mu.Lock()
 		servers[n] = s
 		mu.Unlock()
@@ -39,7 +40,7 @@ func TestConformance(t *testing.T) {
 		s := servers[n]
 		mu.Unlock()
 		var out []notifytest.Delivered
-		for _, d := range s.deliveries() {
+		for _, d := range s.Messages() {
 			out = append(out, delivered(t, d))
 		}
 		return out
@@ -49,9 +50,9 @@ func TestConformance(t *testing.T) {
 
 // delivered reads the key, subject and plain text back from a message the
 // server received.
-func delivered(t *testing.T, d delivery) notifytest.Delivered {
+func delivered(t *testing.T, d smtptest.Message) notifytest.Delivered {
 	t.Helper()
-	h, parts := parseMessage(t, d.Data)
+	h, parts := smtptest.ParseMessage(t, d.Data)
 	var dec mime.WordDecoder
 	subject, err := dec.DecodeHeader(h.Get("Subject"))
 	if err != nil {
@@ -59,8 +60,8 @@ func delivered(t *testing.T, d delivery) notifytest.Delivered {
 	}
 	out := notifytest.Delivered{Key: h.Get("X-Idempotency-Key"), Subject: subject}
 	for _, p := range parts {
-		if p.mediaType == "text/plain" {
-			out.Text = string(p.body)
+		if p.MediaType == "text/plain" {
+			out.Text = string(p.Body)
 			break
 		}
 	}

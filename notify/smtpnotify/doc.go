@@ -54,4 +54,10 @@
 // [notify.ByRole] mapping each role to the same Notifier.
 //
 // The Notifier does not retry: wrap it in [notify.Retry].
+//
+// # Testing
+//
+// Package smtptest starts a real SMTP server on 127.0.0.1 for a test,
+// records what it receives and decodes it; this package's own tests use
+// it, and so can an integrator's.
 package smtpnotify

@@ -19,6 +19,7 @@ import (
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/notify"
 	"github.com/sostegno/sostegno/notify/smtpnotify"
+	"github.com/sostegno/sostegno/notify/smtpnotify/smtptest"
 )
 
 const (
@@ -29,6 +30,10 @@ const (
 	personName = "Mario Rossi"
 	personCF   = "RSSMRA85T10A562S"
 	accents    = "è à ù ò ì é È"
+
+	// The credentials the test server accepts.
+	testUser     = "ufficio.sostegno"
+	testPassword = "parola-segreta"
 )
 
 var invitation = []byte("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nPRODID:-//sostegno//IT\r\n" +
@@ -70,13 +75,13 @@ func personalMessage(key string) notify.Message {
 
 func TestDeliveredMessageContent(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{})
-	n := s.notifier(t, nil)
+	s := smtptest.NewServer(t)
+	n := s.Notifier(t, testFrom, nil)
 	m := fullMessage("request/2026-0001/submitted")
 	if err := n.Notify(t.Context(), m); err != nil {
 		t.Fatalf("Notify: %v", err)
 	}
-	got := s.deliveries()
+	got := s.Messages()
 	if len(got) != 1 {
 		t.Fatalf("il server ha ricevuto %d messaggi, atteso 1", len(got))
 	}
@@ -96,7 +101,7 @@ func TestDeliveredMessageContent(t *testing.T) {
 		}
 	}
 
-	h, parts := parseMessage(t, d.Data)
+	h, parts := smtptest.ParseMessage(t, d.Data)
 	var dec mime.WordDecoder
 	subject, err := dec.DecodeHeader(h.Get("Subject"))
 	if err != nil || subject != m.Subject {
@@ -120,31 +125,31 @@ func TestDeliveredMessageContent(t *testing.T) {
 		}
 	}
 
-	byType := map[string]part{}
+	byType := map[string]smtptest.Part{}
 	for _, p := range parts {
-		byType[p.mediaType] = p
+		byType[p.MediaType] = p
 	}
 	if len(parts) != 3 {
 		t.Errorf("%d parti, attese 3 (testo, HTML, allegato)", len(parts))
 	}
 	// Lines travel with CRLF endings, the canonical form of mail.
-	if p := byType["text/plain"]; crlfToLF(p.body) != m.Text || !strings.EqualFold(p.params["charset"], "utf-8") {
-		t.Errorf("testo = %q (charset %q), atteso %q", p.body, p.params["charset"], m.Text)
+	if p := byType["text/plain"]; crlfToLF(p.Body) != m.Text || !strings.EqualFold(p.Params["charset"], "utf-8") {
+		t.Errorf("testo = %q (charset %q), atteso %q", p.Body, p.Params["charset"], m.Text)
 	}
-	if p := byType["text/html"]; string(p.body) != m.HTML {
-		t.Errorf("HTML = %q, atteso %q", p.body, m.HTML)
+	if p := byType["text/html"]; string(p.Body) != m.HTML {
+		t.Errorf("HTML = %q, atteso %q", p.Body, m.HTML)
 	}
 	ics, ok := byType["text/calendar"]
 	if !ok {
 		t.Fatal("allegato text/calendar mancante")
 	}
-	if ics.params["method"] != "REQUEST" {
-		t.Errorf("allegato: method = %q, atteso REQUEST", ics.params["method"])
+	if ics.Params["method"] != "REQUEST" {
+		t.Errorf("allegato: method = %q, atteso REQUEST", ics.Params["method"])
 	}
-	if !bytes.Equal(ics.body, invitation) {
-		t.Errorf("allegato alterato:\n%q\natteso\n%q", ics.body, invitation)
+	if !bytes.Equal(ics.Body, invitation) {
+		t.Errorf("allegato alterato:\n%q\natteso\n%q", ics.Body, invitation)
 	}
-	if cd := first(ics.header, "Content-Disposition"); !strings.Contains(cd, `filename="invito.ics"`) {
+	if cd := ics.Header.Get("Content-Disposition"); !strings.Contains(cd, `filename="invito.ics"`) {
 		t.Errorf("Content-Disposition = %q", cd)
 	}
 }
@@ -153,16 +158,16 @@ func crlfToLF(b []byte) string { return strings.ReplaceAll(string(b), "\r\n", "\
 
 func TestMessageIDFollowsKey(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{})
-	n := s.notifier(t, nil)
+	s := smtptest.NewServer(t)
+	n := s.Notifier(t, testFrom, nil)
 	for _, key := range []string{"chiave-a", "chiave-a", "chiave-b"} {
 		if err := n.Notify(t.Context(), fullMessage(key)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var ids []string
-	for _, d := range s.deliveries() {
-		h, _ := parseMessage(t, d.Data)
+	for _, d := range s.Messages() {
+		h, _ := smtptest.ParseMessage(t, d.Data)
 		ids = append(ids, h.Get("Message-Id"))
 	}
 	if len(ids) != 3 {
@@ -194,7 +199,7 @@ func TestMessageID(t *testing.T) {
 // failure is a way for delivery to fail, and how it must be classified.
 type failure struct {
 	name      string
-	server    serverConfig
+	server    []smtptest.Option
 	opts      smtpnotify.Options
 	to        string // recipient address; default a valid one
 	closed    bool   // no server listening at all
@@ -204,29 +209,33 @@ type failure struct {
 }
 
 var failures = []failure{
-	{name: "destinatario rifiutato", server: serverConfig{refuseRcpt: "ignoto@comune.example.it"},
+	{name: "destinatario rifiutato", server: []smtptest.Option{smtptest.RefuseRecipient("ignoto@comune.example.it", &smtp.SMTPError{
+		Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1},
+		Message: "Destinatario sconosciuto: ignoto@comune.example.it (" + personName + " " + personCF + ")"})},
 		to: "ignoto@comune.example.it", permanent: true, code: 550},
-	{name: "destinatario momentaneamente non disponibile", server: serverConfig{tempRcpt: "pieno@comune.example.it"},
+	{name: "destinatario momentaneamente non disponibile", server: []smtptest.Option{smtptest.RefuseRecipient("pieno@comune.example.it", &smtp.SMTPError{
+		Code: 450, EnhancedCode: smtp.EnhancedCode{4, 2, 1},
+		Message: "Casella momentaneamente non disponibile: pieno@comune.example.it"})},
 		to: "pieno@comune.example.it", code: 450},
-	{name: "connessione interrotta", server: serverConfig{dropAtMail: true}},
-	{name: "connessione rifiutata con 421", server: serverConfig{refuseFirst: 1}, code: 421},
+	{name: "connessione interrotta", server: []smtptest.Option{smtptest.DropAtMail()}},
+	{name: "connessione rifiutata con 421", server: []smtptest.Option{smtptest.RefuseConnections(1)}, code: 421},
 	{name: "nessun server in ascolto", closed: true},
-	{name: "contenuto rifiutato", server: serverConfig{dataReply: &smtpErr554}, permanent: true, code: 554},
-	{name: "contenuto rinviato", server: serverConfig{dataReply: &smtpErr451}, code: 451},
-	{name: "STARTTLS assente", server: serverConfig{tls: offerNone}, permanent: true, target: smtpnotify.ErrNoStartTLS},
-	{name: "credenziali errate", server: serverConfig{auth: true},
+	{name: "contenuto rifiutato", server: []smtptest.Option{smtptest.RefuseData(&smtpErr554)}, permanent: true, code: 554},
+	{name: "contenuto rinviato", server: []smtptest.Option{smtptest.RefuseData(&smtpErr451)}, code: 451},
+	{name: "STARTTLS assente", server: []smtptest.Option{smtptest.WithTLS(smtptest.NoTLS)}, permanent: true, target: smtpnotify.ErrNoStartTLS},
+	{name: "credenziali errate", server: []smtptest.Option{smtptest.WithAuth(testUser, testPassword)},
 		opts: smtpnotify.Options{Username: testUser, Password: "sbagliata"}, permanent: true, code: 535},
-	{name: "autenticazione in chiaro", server: serverConfig{tls: offerNone, auth: true, insecureAuth: true},
+	{name: "autenticazione in chiaro", server: []smtptest.Option{smtptest.WithTLS(smtptest.NoTLS), smtptest.WithAuth(testUser, testPassword), smtptest.AllowInsecureAuth()},
 		opts: smtpnotify.Options{AllowInsecure: true, AllowInsecurePersonalData: true,
 			Username: testUser, Password: testPassword},
 		permanent: true, target: smtpnotify.ErrAuthInClear},
-	{name: "dati personali in chiaro", server: serverConfig{tls: offerNone},
+	{name: "dati personali in chiaro", server: []smtptest.Option{smtptest.WithTLS(smtptest.NoTLS)},
 		opts: smtpnotify.Options{AllowInsecure: true}, permanent: true, target: smtpnotify.ErrPersonalDataInClear},
 }
 
 // runFailure sends a personal message under f and returns the server (nil
 // when there is none) and the error.
-func runFailure(t *testing.T, f failure) (*testServer, error) {
+func runFailure(t *testing.T, f failure) (*smtptest.Server, error) {
 	t.Helper()
 	m := personalMessage("chiave-" + f.name)
 	if f.to != "" {
@@ -245,9 +254,9 @@ func runFailure(t *testing.T, f failure) (*testServer, error) {
 		}
 		return nil, n.Notify(t.Context(), m)
 	}
-	s := startServer(t, f.server)
+	s := smtptest.NewServer(t, f.server...)
 	opts := f.opts
-	return s, s.notifier(t, &opts).Notify(t.Context(), m)
+	return s, s.Notifier(t, testFrom, &opts).Notify(t.Context(), m)
 }
 
 func TestFailuresAreClassified(t *testing.T) {
@@ -276,8 +285,8 @@ func TestFailuresAreClassified(t *testing.T) {
 			if f.target != nil && !errors.Is(err, f.target) {
 				t.Errorf("%v non contiene %v", err, f.target)
 			}
-			if s != nil && len(s.deliveries()) != 0 {
-				t.Errorf("il server ha ricevuto %d messaggi, nessuno atteso", len(s.deliveries()))
+			if s != nil && len(s.Messages()) != 0 {
+				t.Errorf("il server ha ricevuto %d messaggi, nessuno atteso", len(s.Messages()))
 			}
 		})
 	}
@@ -315,15 +324,15 @@ func smtpError(code int, text string) smtp.SMTPError {
 
 func TestPersonalDataNeverInClear(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{tls: offerNone})
-	n := s.notifier(t, &smtpnotify.Options{AllowInsecure: true})
+	s := smtptest.NewServer(t, smtptest.WithTLS(smtptest.NoTLS))
+	n := s.Notifier(t, testFrom, &smtpnotify.Options{AllowInsecure: true})
 
 	err := n.Notify(t.Context(), personalMessage("personale-1"))
 	if !notify.IsPermanent(err) || !errors.Is(err, smtpnotify.ErrPersonalDataInClear) {
 		t.Fatalf("Notify di un messaggio personale in chiaro = %v, atteso ErrPersonalDataInClear permanente", err)
 	}
-	if conns, envelopes, _ := s.counts(); conns != 1 || envelopes != 0 || len(s.deliveries()) != 0 {
-		t.Fatalf("connessioni %d, MAIL FROM %d, messaggi %d: attesi 1, 0, 0", conns, envelopes, len(s.deliveries()))
+	if st := s.Stats(); st.Connections != 1 || st.Envelopes != 0 || len(s.Messages()) != 0 {
+		t.Fatalf("connessioni %d, MAIL FROM %d, messaggi %d: attesi 1, 0, 0", st.Connections, st.Envelopes, len(s.Messages()))
 	}
 
 	// AllowInsecure alone lets a message without personal data through.
@@ -334,11 +343,11 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 	}
 
 	// Both opt-ins let the personal message through.
-	both := s.notifier(t, &smtpnotify.Options{AllowInsecure: true, AllowInsecurePersonalData: true})
+	both := s.Notifier(t, testFrom, &smtpnotify.Options{AllowInsecure: true, AllowInsecurePersonalData: true})
 	if err := both.Notify(t.Context(), personalMessage("personale-1")); err != nil {
 		t.Fatalf("messaggio personale con AllowInsecurePersonalData: %v", err)
 	}
-	got := s.deliveries()
+	got := s.Messages()
 	if len(got) != 2 || got[0].TLS || got[1].TLS {
 		t.Fatalf("ricevuti %d messaggi, attesi 2 in chiaro", len(got))
 	}
@@ -346,12 +355,12 @@ func TestPersonalDataNeverInClear(t *testing.T) {
 
 func TestAllowInsecurePersonalDataNeedsAllowInsecure(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{tls: offerNone})
-	n := s.notifier(t, &smtpnotify.Options{AllowInsecurePersonalData: true})
+	s := smtptest.NewServer(t, smtptest.WithTLS(smtptest.NoTLS))
+	n := s.Notifier(t, testFrom, &smtpnotify.Options{AllowInsecurePersonalData: true})
 	if err := n.Notify(t.Context(), personalMessage("k")); !errors.Is(err, smtpnotify.ErrNoStartTLS) {
 		t.Fatalf("Notify = %v, atteso ErrNoStartTLS", err)
 	}
-	if _, envelopes, _ := s.counts(); envelopes != 0 {
+	if envelopes := s.Stats().Envelopes; envelopes != 0 {
 		t.Fatalf("MAIL FROM ricevuti: %d, attesi 0", envelopes)
 	}
 }
@@ -360,34 +369,32 @@ func TestEncryptedDelivery(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name   string
-		server serverConfig
+		server []smtptest.Option
 		opts   smtpnotify.Options
 		user   bool // the server must have seen testUser authenticate
 	}{
-		{name: "STARTTLS", server: serverConfig{}},
-		{name: "TLS implicito", server: serverConfig{tls: offerImplicit}},
-		{name: "AUTH PLAIN", server: serverConfig{auth: true},
+		{name: "STARTTLS", server: nil},
+		{name: "TLS implicito", server: []smtptest.Option{smtptest.WithTLS(smtptest.ImplicitTLS)}},
+		{name: "AUTH PLAIN", server: []smtptest.Option{smtptest.WithAuth(testUser, testPassword)},
 			opts: smtpnotify.Options{Username: testUser, Password: testPassword}, user: true},
-		{name: "AUTH LOGIN", server: serverConfig{auth: true, loginOnly: true},
+		{name: "AUTH LOGIN", server: []smtptest.Option{smtptest.WithAuth(testUser, testPassword, smtptest.Login)},
 			opts: smtpnotify.Options{Username: testUser, Password: testPassword}, user: true},
-		{name: "AUTH PLAIN su TLS implicito", server: serverConfig{tls: offerImplicit, auth: true},
+		{name: "AUTH PLAIN su TLS implicito", server: []smtptest.Option{smtptest.WithTLS(smtptest.ImplicitTLS), smtptest.WithAuth(testUser, testPassword)},
 			opts: smtpnotify.Options{Username: testUser, Password: testPassword}, user: true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			s := startServer(t, tc.server)
+			s := smtptest.NewServer(t, tc.server...)
 			opts := tc.opts
-			if err := s.notifier(t, &opts).Notify(t.Context(), personalMessage("k")); err != nil {
+			if err := s.Notifier(t, testFrom, &opts).Notify(t.Context(), personalMessage("k")); err != nil {
 				t.Fatalf("Notify: %v", err)
 			}
-			got := s.deliveries()
+			got := s.Messages()
 			if len(got) != 1 || !got[0].TLS {
 				t.Fatalf("ricevuti %d messaggi; atteso 1 su connessione cifrata", len(got))
 			}
-			s.mu.Lock()
-			auths := fmt.Sprint(s.auths)
-			s.mu.Unlock()
+			auths := fmt.Sprint(s.Stats().Authenticated)
 			if want := fmt.Sprint([]string{testUser}); tc.user && auths != want {
 				t.Errorf("autenticazioni = %s, attese %s", auths, want)
 			}
@@ -397,29 +404,29 @@ func TestEncryptedDelivery(t *testing.T) {
 
 func TestAuthNeverInClear(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{tls: offerNone, auth: true, insecureAuth: true})
-	n := s.notifier(t, &smtpnotify.Options{AllowInsecure: true, AllowInsecurePersonalData: true,
+	s := smtptest.NewServer(t, smtptest.WithTLS(smtptest.NoTLS), smtptest.WithAuth(testUser, testPassword), smtptest.AllowInsecureAuth())
+	n := s.Notifier(t, testFrom, &smtpnotify.Options{AllowInsecure: true, AllowInsecurePersonalData: true,
 		Username: testUser, Password: testPassword})
 	err := n.Notify(t.Context(), personalMessage("k"))
 	if !errors.Is(err, smtpnotify.ErrAuthInClear) || !notify.IsPermanent(err) {
 		t.Fatalf("Notify = %v, atteso ErrAuthInClear permanente", err)
 	}
-	if _, envelopes, authTries := s.counts(); authTries != 0 || envelopes != 0 {
-		t.Fatalf("il server ha ricevuto %d AUTH e %d MAIL FROM, attesi 0", authTries, envelopes)
+	if st := s.Stats(); st.AuthAttempts != 0 || st.Envelopes != 0 {
+		t.Fatalf("il server ha ricevuto %d AUTH e %d MAIL FROM, attesi 0", st.AuthAttempts, st.Envelopes)
 	}
 }
 
 func TestUntrustedCertificateIsPermanent(t *testing.T) {
 	t.Parallel()
-	for _, mode := range []serverTLS{offerStartTLS, offerImplicit} {
-		s := startServer(t, serverConfig{tls: mode})
-		_, otherCA := newCertificate(t) // trusts another certificate only
-		n := s.notifier(t, &smtpnotify.Options{TLSConfig: &tls.Config{RootCAs: otherCA}})
+	for _, mode := range []smtptest.TLSMode{smtptest.StartTLS, smtptest.ImplicitTLS} {
+		s := smtptest.NewServer(t, smtptest.WithTLS(mode))
+		_, otherCA := smtptest.NewCertificate(t) // trusts another certificate only
+		n := s.Notifier(t, testFrom, &smtpnotify.Options{TLSConfig: &tls.Config{RootCAs: otherCA}})
 		err := n.Notify(t.Context(), personalMessage("k"))
 		if !notify.IsPermanent(err) {
 			t.Errorf("modalità %d: Notify = %v, atteso un errore permanente", mode, err)
 		}
-		if _, envelopes, _ := s.counts(); envelopes != 0 {
+		if envelopes := s.Stats().Envelopes; envelopes != 0 {
 			t.Errorf("modalità %d: MAIL FROM ricevuti %d, attesi 0", mode, envelopes)
 		}
 	}
@@ -427,8 +434,8 @@ func TestUntrustedCertificateIsPermanent(t *testing.T) {
 
 func TestFlakyServerReceivesOncePerKey(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{refuseFirst: 2})
-	n := notify.Retry(s.notifier(t, nil), &notify.RetryOptions{
+	s := smtptest.NewServer(t, smtptest.RefuseConnections(2))
+	n := notify.Retry(s.Notifier(t, testFrom, nil), &notify.RetryOptions{
 		InitialInterval: time.Millisecond, MaxInterval: 5 * time.Millisecond, Jitter: -1, MaxAttempts: 10,
 	})
 	keys := []string{"request/1/submitted", "request/2/submitted"}
@@ -437,12 +444,12 @@ func TestFlakyServerReceivesOncePerKey(t *testing.T) {
 			t.Fatalf("Notify(%s) con nuovi tentativi: %v", key, err)
 		}
 	}
-	if conns, _, _ := s.counts(); conns != 4 {
+	if conns := s.Stats().Connections; conns != 4 {
 		t.Errorf("connessioni = %d, attese 4 (2 rifiutate, 1 per chiave)", conns)
 	}
 	perID := map[string]int{}
-	for _, d := range s.deliveries() {
-		h, _ := parseMessage(t, d.Data)
+	for _, d := range s.Messages() {
+		h, _ := smtptest.ParseMessage(t, d.Data)
 		perID[h.Get("Message-Id")]++
 	}
 	for _, key := range keys {
@@ -458,10 +465,10 @@ func TestFlakyServerReceivesOncePerKey(t *testing.T) {
 
 func TestContextEndsStalledDelivery(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{stall: true})
+	s := smtptest.NewServer(t, smtptest.Stall())
 	ctx, cancel := context.WithTimeout(t.Context(), 100*time.Millisecond)
 	defer cancel()
-	err := s.notifier(t, nil).Notify(ctx, personalMessage("k"))
+	err := s.Notifier(t, testFrom, nil).Notify(ctx, personalMessage("k"))
 	if !errors.Is(err, context.DeadlineExceeded) || notify.IsPermanent(err) {
 		t.Fatalf("Notify = %v, atteso un errore temporaneo che contenga context.DeadlineExceeded", err)
 	}
@@ -469,8 +476,8 @@ func TestContextEndsStalledDelivery(t *testing.T) {
 
 func TestTimeoutIsTemporary(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{stall: true})
-	err := s.notifier(t, &smtpnotify.Options{Timeout: 50 * time.Millisecond}).Notify(t.Context(), personalMessage("k"))
+	s := smtptest.NewServer(t, smtptest.Stall())
+	err := s.Notifier(t, testFrom, &smtpnotify.Options{Timeout: 50 * time.Millisecond}).Notify(t.Context(), personalMessage("k"))
 	if !errors.Is(err, smtpnotify.ErrTimeout) || notify.IsPermanent(err) {
 		t.Fatalf("Notify = %v, atteso ErrTimeout temporaneo", err)
 	}
@@ -535,14 +542,14 @@ func TestNewRejectsBadOptions(t *testing.T) {
 
 func TestCanceledContextSendsNothing(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, serverConfig{})
+	s := smtptest.NewServer(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	err := s.notifier(t, nil).Notify(ctx, fullMessage("k"))
+	err := s.Notifier(t, testFrom, nil).Notify(ctx, fullMessage("k"))
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Notify = %v, atteso context.Canceled", err)
 	}
-	if conns, _, _ := s.counts(); conns != 0 {
+	if conns := s.Stats().Connections; conns != 0 {
 		t.Fatalf("connessioni = %d, attese 0", conns)
 	}
 }
@@ -570,12 +577,12 @@ func TestBodyParts(t *testing.T) {
 			if _, err := n.WriteMessage(&buf, m); err != nil {
 				t.Fatal(err)
 			}
-			_, parts := parseMessage(t, buf.Bytes())
+			_, parts := smtptest.ParseMessage(t, buf.Bytes())
 			var got []string
 			for _, p := range parts {
-				got = append(got, p.mediaType)
-				if want := map[string]string{"text/plain": tc.text, "text/html": tc.html}[p.mediaType]; string(p.body) != want {
-					t.Errorf("%s = %q, atteso %q", p.mediaType, p.body, want)
+				got = append(got, p.MediaType)
+				if want := map[string]string{"text/plain": tc.text, "text/html": tc.html}[p.MediaType]; string(p.Body) != want {
+					t.Errorf("%s = %q, atteso %q", p.MediaType, p.Body, want)
 				}
 			}
 			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
