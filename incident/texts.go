@@ -35,6 +35,7 @@ const (
 
 	keyShareSubject = "incident.share.subject"
 	keyShareIntro   = "incident.share.intro"
+	keyPrivateVenue = "incident.venue.private"
 )
 
 // lifecycleTexts are the names of the states and actions of the table,
@@ -104,6 +105,7 @@ func lifecycleTexts() []guideline.Text {
 		t(keyShareIntro,
 			"Il Comando di Polizia Locale, valutata la relazione della pattuglia intervenuta il %[1]s presso %[2]s, condivide con la Direzione Politiche Sociali – Area Territorialità gli elementi seguenti.",
 			"Having evaluated the report of the patrol that intervened on %[1]s at %[2]s, the Local Police Command shares the following with the Social Policies Directorate – Territoriality Area."),
+		t(keyPrivateVenue, "un luogo riservato", "a private place"),
 	}
 	for _, f := range ReportFields() {
 		ts = append(ts, t(f.NameKey(), reportFieldNames[f][0], reportFieldNames[f][1]))
