@@ -717,6 +717,35 @@ func (d *Desk) State(ctx context.Context, id ID) (Status, error) {
 	return foldStatus(id, entries)
 }
 
+// OpenPurpose is a purpose for [Desk.Open] in the access log, for who
+// follows the incident up (the official, the Command).
+const OpenPurpose = "lettura della segnalazione dell'evento"
+
+// Open returns the incident as reported, personal data included: its ID,
+// kinds and venue (name and address), the reporter and the staff involved
+// with their contacts, the aggressor and the description, whether someone
+// was hurt and how many people were present. It is for a person with a
+// reason to read it: it opens the report's sealed part with
+// register.Log.Unseal, so the reading is in the register's access log
+// under a before anything is returned, and an access the register refuses
+// (one without a purpose) opens nothing and writes nothing. It fails with
+// [ErrNotFound] for an incident not in the register.
+func (d *Desk) Open(ctx context.Context, a register.Access, id ID) (Incident, error) {
+	st, err := d.State(ctx, id)
+	if err != nil {
+		return Incident{}, err
+	}
+	plain, err := d.log.Unseal(ctx, a, st.report)
+	if err != nil {
+		return Incident{}, err
+	}
+	inc := st.incident()
+	if err := inc.unseal(plain); err != nil {
+		return Incident{}, fmt.Errorf("incident: %s: entry %d: %w", id, st.report.Seq, err)
+	}
+	return inc, nil
+}
+
 // Escalations returns the escalations recorded for the incident, in
 // order.
 func (d *Desk) Escalations(ctx context.Context, id ID) ([]Escalation, error) {

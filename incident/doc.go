@@ -71,7 +71,10 @@
 // alarm ([ErrOwnAlarm]). [Desk.Dispatch], [Desk.FilePatrolReport],
 // [Desk.Evaluate], [Desk.ShareWithDirectorate] (a filtered copy of the
 // [PatrolReport], sealed on its own) and [Desk.Close] take the other
-// steps; [Desk.State] folds where an incident stands.
+// steps; [Desk.State] folds where an incident stands, without personal
+// data, and [Desk.Open] returns the report as made, personal data
+// included, to a person with a reason to read it (the reading is in the
+// register's access log).
 //
 // # Alarms raised by the library: check-in sessions
 //
