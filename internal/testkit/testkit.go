@@ -29,13 +29,17 @@ const (
 
 // Child is the test binary running again as a child process: its
 // TestMain recognises it by the environment given to [Start] and runs
-// the child's code instead of the tests.
+// the child's code instead of the tests. Its standard output is read as
+// it comes, so a child that prints much never blocks on a full pipe.
 type Child struct {
-	cmd    *exec.Cmd
-	stdin  io.WriteCloser
-	stdout *bufio.Scanner
-	stderr bytes.Buffer
-	ready  bool
+	cmd      *exec.Cmd
+	stdin    io.WriteCloser
+	stderr   bytes.Buffer
+	ready    chan struct{} // closed when the child says it is ready
+	done     chan struct{} // closed when its standard output ends
+	lines    []string      // its output but the barrier's line, once done
+	readErr  error
+	released bool
 }
 
 // Start runs the test binary again, running no test (-test.run=^$), with
@@ -47,7 +51,7 @@ func Start(t testing.TB, env ...string) *Child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Child{cmd: exec.Command(exe, "-test.run=^$")}
+	c := &Child{cmd: exec.Command(exe, "-test.run=^$"), ready: make(chan struct{}), done: make(chan struct{})}
 	c.cmd.Env = append(os.Environ(), env...)
 	c.cmd.Stderr = &c.stderr
 	if c.stdin, err = c.cmd.StdinPipe(); err != nil {
@@ -57,29 +61,35 @@ func Start(t testing.TB, env ...string) *Child {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.stdout = bufio.NewScanner(out)
-	c.stdout.Buffer(make([]byte, 64<<10), 1<<20)
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	go c.read(out)
 	t.Cleanup(func() {
 		if c.cmd.ProcessState == nil {
 			_ = c.cmd.Process.Kill()
+			<-c.done
 			_ = c.cmd.Wait()
 		}
 	})
 	return c
 }
 
-// awaitReady reads the child's output until it says it is ready.
-func (c *Child) awaitReady() error {
-	for c.stdout.Scan() {
-		if c.stdout.Text() == lineReady {
-			c.ready = true
-			return nil
+// read collects the child's output until it ends.
+func (c *Child) read(out io.Reader) {
+	defer close(c.done)
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	signalled := false
+	for sc.Scan() {
+		if line := sc.Text(); line == lineReady && !signalled {
+			signalled = true
+			close(c.ready)
+		} else {
+			c.lines = append(c.lines, line)
 		}
 	}
-	return fmt.Errorf("testkit: the child ended before the barrier: %w", c.failure(c.cmd.Wait()))
+	c.readErr = sc.Err()
 }
 
 // Release waits until every child is ready (has called [AwaitRelease]),
@@ -87,41 +97,40 @@ func (c *Child) awaitReady() error {
 // one is ready.
 func Release(children ...*Child) error {
 	for _, c := range children {
-		if err := c.awaitReady(); err != nil {
-			return err
+		select {
+		case <-c.ready:
+		case <-c.done:
+			_, err := c.Wait()
+			return fmt.Errorf("testkit: the child ended before the barrier: %w", err)
 		}
 	}
 	var errs []error
 	for _, c := range children {
 		_, err := io.WriteString(c.stdin, lineRelease+"\n")
+		c.released = true
 		errs = append(errs, err, c.stdin.Close())
 	}
 	return errors.Join(errs...)
 }
 
 // Wait waits for the child to exit and returns the lines it printed on
-// its standard output after the barrier (all of them, for a child that
-// has none). A child that fails gives an error with its standard error.
+// its standard output, the barrier's aside. A child that fails gives an
+// error with its standard error.
 func (c *Child) Wait() ([]string, error) {
-	if !c.ready {
+	if !c.released {
 		_ = c.stdin.Close()
 	}
-	var lines []string
-	for c.stdout.Scan() {
-		lines = append(lines, c.stdout.Text())
+	<-c.done
+	err := errors.Join(c.readErr, c.cmd.Wait())
+	if err != nil {
+		return c.lines, fmt.Errorf("%w\n%s", err, c.Stderr())
 	}
-	return lines, c.failure(errors.Join(c.stdout.Err(), c.cmd.Wait()))
+	return c.lines, nil
 }
 
-// Stderr returns what the child wrote on its standard error so far.
+// Stderr returns what the child wrote on its standard error: call it
+// after [Child.Wait].
 func (c *Child) Stderr() string { return strings.TrimSpace(c.stderr.String()) }
-
-func (c *Child) failure(err error) error {
-	if err == nil {
-		return nil
-	}
-	return fmt.Errorf("%w\n%s", err, c.Stderr())
-}
 
 // AwaitRelease is the child's side of the barrier: it tells the parent
 // that it is ready and blocks until the parent releases it ([Release]).
