@@ -65,7 +65,7 @@ func lifecycleTexts() []guideline.Text {
 		t("incident.action."+string(ActionShare), "Condivisione con la Direzione", "Sharing with the Directorate"),
 		t("incident.action."+string(ActionClose), "Chiusura dell'evento", "Closure of the incident"),
 		t(keyDirectCallDescription,
-			"L'operatore solo in servizio chiama direttamente la Centrale Operativa, senza poter allertare colleghi: consentito, e annotato come scostamento.",
+			"L'operatore che è da solo in servizio chiama direttamente la Centrale Operativa, senza poter allertare colleghi: consentito, e annotato come scostamento.",
 			"The operator alone on duty calls the Operations Centre directly, with no colleague to alert: allowed, and recorded as a deviation."),
 
 		t(keyRefusedOwnAlarm,
