@@ -92,7 +92,10 @@
 // that the report records under register.DataAlarmCause. The incident
 // lifecycle's *incident.Desk satisfies it (incident.Desk.Raise): pass the
 // Desk to [Service.Watcher], and run the incident.Escalator and the
-// outbox's dispatcher beside the Watcher. The incident then runs the
+// outbox's dispatcher beside the Watcher. The incident's venue is the
+// session's, marked private (incident.Incident.PrivateVenue): the
+// incident's register keeps its name and address sealed, as the session
+// does, and its clear data holds only the territory. The incident then runs the
 // normal steps (the alert and the call script to the colleagues on duty
 // at the venue, escalation when nobody confirms), and incident.Check
 // reports its cause (the checkout_missed and duress findings). For a

@@ -98,31 +98,33 @@ func Messages() []guideline.Text {
 			"Codice non valido. Resta %d tentativo.", "Codice non valido. Restano %d tentativi.",
 			"Wrong code. %d attempt left.", "Wrong code. %d attempts left."),
 		guideline.NewText(keyError+ReasonTooManyAttempts,
-			"Troppi codici non validi: la sessione è bloccata e, come per un check-out mancato, è stata attivata la procedura di emergenza.",
+			"Troppi codici non validi: la sessione di visita è bloccata e, come quando la fine della visita non è registrata in tempo, è stata attivata la procedura di emergenza.",
 			"Too many wrong codes: the session is locked and, as for a missed check-out, the emergency procedure has been started."),
-		guideline.NewText(keyError+ReasonClosed, "La sessione è già chiusa.", "The session is already closed."),
-		guideline.NewText(keyError+ReasonUnknownSession, "Sessione inesistente.", "No such session."),
+		guideline.NewText(keyError+ReasonClosed, "La sessione di visita è già chiusa.", "The session is already closed."),
+		guideline.NewText(keyError+ReasonUnknownSession, "Sessione di visita inesistente.", "No such session."),
 		guideline.NewText(keyError+ReasonNoCodes,
-			"Per questa persona non sono stati impostati i codici di check-out e di emergenza.",
+			"Per questa persona non sono stati impostati il codice di fine visita e il codice di emergenza.",
 			"No check-out and duress codes have been set for this person."),
 		guideline.NewText(keyError+ReasonCodeFormat,
 			fmt.Sprintf("Il codice deve avere da %d a %d caratteri, senza spazi.", MinCodeLen, MaxCodeLen),
 			fmt.Sprintf("A code must be %d to %d characters long, without spaces.", MinCodeLen, MaxCodeLen)),
 		guideline.NewText(keyError+ReasonCodesEqual,
-			"Il codice di emergenza deve essere diverso dal codice di check-out.",
+			"Il codice di emergenza deve essere diverso dal codice di fine visita.",
 			"The duress code must differ from the check-out code."),
 		guideline.NewText(keyMissed,
-			"Check-out mancato: la sessione %[1]s doveva chiudersi entro le %[2]s e non è stata chiusa. L'operatore potrebbe essere in pericolo.",
+			"Fine visita non registrata: la sessione di visita %[1]s doveva chiudersi entro le %[2]s e non è stata chiusa. L'operatore potrebbe essere in pericolo.",
 			"Missed check-out: session %[1]s was due to close by %[2]s and was not closed. The operator may be in danger."),
 		guideline.NewText(keyDuress,
-			"Allarme silenzioso: la sessione %[1]s è stata chiusa con il codice di emergenza. Non contattare l'operatore in modo visibile: potrebbe essere sotto minaccia.",
+			"Allarme silenzioso: la sessione di visita %[1]s è stata chiusa con il codice di emergenza. Non contattare l'operatore in modo visibile: potrebbe essere sotto minaccia.",
 			"Silent alarm: session %[1]s was closed with the duress code. Do not contact the operator in a visible way: they may be under threat."),
 	}
 }
 
 // Catalog returns the catalog of this package's texts with the
-// guideline's.
-var Catalog = sync.OnceValue(func() *guideline.Catalog {
+// guideline's, built once.
+func Catalog() *guideline.Catalog { return catalog() }
+
+var catalog = sync.OnceValue(func() *guideline.Catalog {
 	c, err := guideline.NewCatalog(guideline.Messages(), Messages())
 	if err != nil {
 		// Fixed data checked by this package's tests.

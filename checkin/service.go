@@ -216,8 +216,8 @@ func (s *Service) read(ctx context.Context, id ID) (*state, error) {
 // library opens a session's sealed data; the same for a check-out with
 // either code.
 const (
-	purposeCheckOut = "chiusura della sessione di check-in"
-	purposeAlarm    = "allarme della sessione di check-in"
+	purposeCheckOut = "chiusura della sessione di visita"
+	purposeAlarm    = "allarme della sessione di visita"
 )
 
 func systemAccess(purpose string) register.Access {

@@ -238,6 +238,9 @@ func (w *Watcher) raise(ctx context.Context, stream string, st *state) error {
 			ID:    id,
 			Kinds: incident.NewKinds(incident.Threat),
 			Venue: guideline.Venue{Name: p.Venue.Name, Address: p.Venue.Address, Territory: p.Venue.Territory},
+			// The session's venue is personal data (a home visit's name
+			// and address): the incident's register keeps both sealed.
+			PrivateVenue: true,
 			Reporter: incident.Staff{ID: p.Operator.ID, Name: p.Operator.Name, Role: guideline.Role(p.Operator.Role),
 				Email: p.Operator.Email, Phone: guideline.Phone(p.Operator.Phone), Endpoint: p.Operator.Endpoint},
 		}

@@ -261,11 +261,29 @@ func (e *NotRecordedError) Message(tag language.Tag) string {
 }
 
 // sealedReport is the sealed part of a report: the staff's names and
-// contacts, and the personal data of the incident.
+// contacts, the venue as reported (its address, and its name when
+// private), and the personal data of the incident.
 type sealedReport struct {
-	Reporter      Staff           `json:"reporter"`
-	StaffInvolved []Staff         `json:"staff_involved,omitempty"`
-	Personal      json.RawMessage `json:"personal,omitempty"`
+	Reporter      Staff            `json:"reporter"`
+	StaffInvolved []Staff          `json:"staff_involved,omitempty"`
+	Venue         *guideline.Venue `json:"venue,omitempty"`
+	Personal      json.RawMessage  `json:"personal,omitempty"`
+}
+
+// venueData is the venue in a report's Data: its territory, and its name
+// unless it is private; never its address (see [DataVenue]).
+type venueData struct {
+	Name      string `json:"name,omitempty"`
+	Territory string `json:"territory,omitempty"`
+	Private   bool   `json:"private,omitempty"`
+}
+
+// venueData returns what Data says of inc's venue.
+func (inc Incident) venueData() venueData {
+	if inc.PrivateVenue {
+		return venueData{Territory: inc.Venue.Territory, Private: true}
+	}
+	return venueData{Name: inc.Venue.Name, Territory: inc.Venue.Territory}
 }
 
 // maxIDAttempts bounds how many IDs a report tries when other writers
@@ -284,9 +302,11 @@ func (d *Desk) Report(ctx context.Context, inc Incident) (Receipt, error) {
 // must be valid ([Incident.Validate]); an empty ID is given the next one
 // of the year.
 //
-// In one append it records the report (the aggressor, the description
-// and the staff's names sealed; Data with register.DataIncidentKind, the
-// kinds, the venue and the staff numbers) and queues, Urgent, the alert
+// In one append it records the report (the aggressor, the description,
+// the staff's names and the venue's address sealed; Data with
+// register.DataIncidentKind, the kinds, the venue's territory and name,
+// the name only when the venue is not private, and the staff numbers)
+// and queues, Urgent, the alert
 // ([Alert]) to the colleagues on duty at the venue ([Roster.OnDuty]) and
 // the call script ([CallScript]) to the first of them, who must phone the
 // shift supervisor. If nobody else is on duty, that is an escalation at
@@ -367,7 +387,8 @@ func (d *Desk) report(ctx context.Context, by register.Actor, inc Incident, caus
 	if err != nil {
 		return Receipt{}, err
 	}
-	sealed, err := json.Marshal(sealedReport{Reporter: inc.Reporter, StaffInvolved: inc.StaffInvolved, Personal: personal})
+	venue := inc.Venue
+	sealed, err := json.Marshal(sealedReport{Reporter: inc.Reporter, StaffInvolved: inc.StaffInvolved, Venue: &venue, Personal: personal})
 	if err != nil {
 		return Receipt{}, fmt.Errorf("incident: encoding the report: %w", err)
 	}
@@ -386,7 +407,7 @@ func (d *Desk) report(ctx context.Context, by register.Actor, inc Incident, caus
 			return Receipt{}, err
 		}
 		data := inc.Kinds.Data()
-		data[DataVenue] = inc.Venue
+		data[DataVenue] = inc.venueData()
 		data[DataInjured] = inc.Injured
 		data[DataPeoplePresent] = inc.PeoplePresent
 		data[DataReporter] = inc.Reporter.ID
@@ -696,6 +717,35 @@ func (d *Desk) State(ctx context.Context, id ID) (Status, error) {
 	return foldStatus(id, entries)
 }
 
+// OpenPurpose is a purpose for [Desk.Open] in the access log, for who
+// follows the incident up (the official, the Command).
+const OpenPurpose = "lettura della segnalazione dell'evento"
+
+// Open returns the incident as reported, personal data included: its ID,
+// kinds and venue (name and address), the reporter and the staff involved
+// with their contacts, the aggressor and the description, whether someone
+// was hurt and how many people were present. It is for a person with a
+// reason to read it: it opens the report's sealed part with
+// register.Log.Unseal, so the reading is in the register's access log
+// under a before anything is returned, and an access the register refuses
+// (one without a purpose) opens nothing and writes nothing. It fails with
+// [ErrNotFound] for an incident not in the register.
+func (d *Desk) Open(ctx context.Context, a register.Access, id ID) (Incident, error) {
+	st, err := d.State(ctx, id)
+	if err != nil {
+		return Incident{}, err
+	}
+	plain, err := d.log.Unseal(ctx, a, st.report)
+	if err != nil {
+		return Incident{}, err
+	}
+	inc := st.incident()
+	if err := inc.unseal(plain); err != nil {
+		return Incident{}, fmt.Errorf("incident: %s: entry %d: %w", id, st.report.Seq, err)
+	}
+	return inc, nil
+}
+
 // Escalations returns the escalations recorded for the incident, in
 // order.
 func (d *Desk) Escalations(ctx context.Context, id ID) ([]Escalation, error) {
@@ -997,14 +1047,18 @@ func (d *Desk) ShareWithDirectorate(ctx context.Context, id ID, who register.Act
 // shareMessage renders the filtered copy for the Directorate.
 func (d *Desk) shareMessage(st Status, c guideline.Contact, r PatrolReport) notify.Message {
 	p := d.o.Catalog.Printer(d.o.Language)
-	lines := []string{p.Sprintf(keyShareIntro, st.ReportedAt.In(d.g.Location()).Format(p.Sprintf("layout.date")), st.Venue.Name), ""}
+	venue := st.Venue.Name
+	if st.PrivateVenue {
+		venue = p.Sprintf(keyPrivateVenue)
+	}
+	lines := []string{p.Sprintf(keyShareIntro, st.ReportedAt.In(d.g.Location()).Format(p.Sprintf("layout.date")), venue), ""}
 	for _, f := range r.Fields() {
 		lines = append(lines, f.Name(p)+": "+r.Field(f).Reveal())
 	}
 	return notify.Message{
 		Key: string(st.ID) + "/share", Kind: register.KindIncidentSharedWithDirectorate,
 		To:      []notify.Recipient{{Role: guideline.RoleSocialPolicyDirectorate, Name: c.Name, Email: c.Email}},
-		Subject: p.Sprintf(keyShareSubject, st.Venue.Name), Text: strings.Join(lines, "\n") + "\n",
+		Subject: p.Sprintf(keyShareSubject, venue), Text: strings.Join(lines, "\n") + "\n",
 		Language: d.o.Catalog.Language(d.o.Language), Personal: true,
 	}
 }

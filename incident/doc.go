@@ -71,7 +71,10 @@
 // alarm ([ErrOwnAlarm]). [Desk.Dispatch], [Desk.FilePatrolReport],
 // [Desk.Evaluate], [Desk.ShareWithDirectorate] (a filtered copy of the
 // [PatrolReport], sealed on its own) and [Desk.Close] take the other
-// steps; [Desk.State] folds where an incident stands.
+// steps; [Desk.State] folds where an incident stands, without personal
+// data, and [Desk.Open] returns the report as made, personal data
+// included, to a person with a reason to read it (the reading is in the
+// register's access log).
 //
 // # Alarms raised by the library: check-in sessions
 //
@@ -174,7 +177,23 @@
 // them back after an authorised unsealing. Messages never contain them.
 //
 // Staff names and contacts are not service users' data: the alert says
-// who raised it, so that colleagues know whom to help.
+// who raised it, so that colleagues know whom to help. They are sealed in
+// the report all the same, with the rest of what [Desk.Open] returns.
+//
+// The venue follows one rule. Its address is always sealed, never in the
+// report's clear Data: an office's address is no secret, but a report
+// from a home visit gives the service user's, and one rule for every
+// report means it can never slip into the register's clear part, a
+// timeline exported to another system ([Desk.Timeline]) or an export.
+// Data keeps the venue's territory, for the monitoring, and its name,
+// unless the report marks the venue private ([Incident.PrivateVenue]: a
+// home, or any place whose name says who lives there), when the name is
+// sealed with the address and Data says only "private" ([DataVenue],
+// [Status.Venue]). The checkin package marks every session's venue
+// private. The messages, which must tell the staff where to go, carry the
+// name and the address; they are sealed in the outbox like everything
+// personal, and the [Escalator] reads the venue back from the sealed
+// report, with an entry in the access log ([EscalationPurpose]).
 //
 // # What a report may lack
 //

@@ -258,8 +258,9 @@ func (x *Escalator) Tick(ctx context.Context, now time.Time) ([]Escalation, erro
 	if len(jobs) == 0 {
 		return nil, errors.Join(errs...)
 	}
-	// The reporters' names and contacts, for the messages: one access
-	// entry for all.
+	// The reporters' names and contacts and the venues' addresses (and a
+	// private venue's name), sealed, for the messages and the roster:
+	// one access entry for all.
 	opened, err := x.d.log.UnsealBatch(ctx, register.Access{Actor: escalationActor, Purpose: EscalationPurpose}, reports)
 	if err != nil {
 		return nil, errors.Join(append(errs, err)...)

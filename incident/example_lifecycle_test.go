@@ -237,7 +237,7 @@ func ExampleCheck() {
 	}
 	// Output:
 	// direct_call warning
-	// La Centrale Operativa è stata chiamata direttamente da chi ha dato l'allarme, senza colleghi allertati: scostamento consentito all'operatore solo in servizio. (Gestione dell'emergenza, capoverso 1, punto 2)
+	// La Centrale Operativa è stata chiamata direttamente da chi ha dato l'allarme, senza colleghi allertati: scostamento consentito all'operatore che è da solo in servizio. (Gestione dell'emergenza, capoverso 1, punto 2)
 }
 
 func ExampleCheckAt() {

@@ -73,6 +73,13 @@ type Incident struct {
 	// the register's entries and of the monitoring; a report is not
 	// refused for lacking it, because nothing must delay an alarm.
 	Venue guideline.Venue `json:"venue"`
+	// PrivateVenue marks a venue whose name, like its address, is
+	// personal data: a service user's home, or any place whose name says
+	// who lives or is seen there. The register then keeps the venue's
+	// name sealed with its address, and its clear Data holds only the
+	// territory (see [DataVenue]). The messages, which go to the staff
+	// who must find the place, name it as given.
+	PrivateVenue bool `json:"private_venue,omitempty"`
 	// Reporter is the operator who raised the alarm (an operator, or the
 	// responsible official).
 	Reporter Staff `json:"reporter"`

@@ -14,9 +14,12 @@ import (
 // register.DataIncidentKind, [DataKinds] and [DataDispatchTarget]. They
 // hold codes, staff numbers and counts, never personal data.
 const (
-	// DataVenue, in the report: the venue, as an object with name,
-	// address and territory (an office of the municipality, not a
-	// person's address).
+	// DataVenue, in the report: the venue, as an object with its
+	// territory and its name, or, for a private venue
+	// ([Incident.PrivateVenue]), its territory and "private": true.
+	// Never its address, which is sealed in every report: an office's
+	// address is no secret, but one rule for all means a home address
+	// never reaches the clear part of the register.
 	DataVenue = "venue"
 	// DataInjured, in the report: whether someone is hurt.
 	DataInjured = "injured"
@@ -128,8 +131,13 @@ type Status struct {
 	Territory string
 	// Kinds are the kinds of violent event.
 	Kinds Kinds
-	// Venue is where it happened.
+	// Venue is where it happened, as the report's Data says: the
+	// territory and the name (empty for a private venue), never the
+	// address, which is sealed (see [Desk.Open]).
 	Venue guideline.Venue
+	// PrivateVenue reports that the venue is private
+	// ([Incident.PrivateVenue]): its name is sealed with its address.
+	PrivateVenue bool
 	// Injured and PeoplePresent are as reported.
 	Injured bool
 	// PeoplePresent is as reported; 0 means not known.
@@ -272,18 +280,21 @@ func (st *Status) transition(t Transition, e register.Entry) {
 	st.State = t.To
 	if t.Action == ActionReport {
 		var d struct {
-			Kinds    Kinds           `json:"incident_kinds"`
-			Venue    guideline.Venue `json:"venue"`
-			Injured  bool            `json:"injured"`
-			People   int             `json:"people_present"`
-			Reporter string          `json:"reporter"`
-			Alerted  []string        `json:"alerted"`
-			Caller   string          `json:"caller"`
-			Cause    string          `json:"alarm_cause"`
+			Kinds Kinds `json:"incident_kinds"`
+			Venue struct {
+				guideline.Venue
+				Private bool `json:"private"`
+			} `json:"venue"`
+			Injured  bool     `json:"injured"`
+			People   int      `json:"people_present"`
+			Reporter string   `json:"reporter"`
+			Alerted  []string `json:"alerted"`
+			Caller   string   `json:"caller"`
+			Cause    string   `json:"alarm_cause"`
 		}
 		_ = json.Unmarshal(e.Data, &d)
 		st.AlarmCause = d.Cause
-		st.Guideline, st.Territory, st.Kinds, st.Venue = e.Guideline, e.Territory, d.Kinds, d.Venue
+		st.Guideline, st.Territory, st.Kinds, st.Venue, st.PrivateVenue = e.Guideline, e.Territory, d.Kinds, d.Venue.Venue, d.Venue.Private
 		st.Injured, st.PeoplePresent, st.Reporter, st.Alerted, st.Caller = d.Injured, d.People, d.Reporter, d.Alerted, d.Caller
 		st.ReportedBy, st.ReportedAt, st.report = e.Actor, e.Time, e
 		return
@@ -320,7 +331,7 @@ type actorData struct {
 // without what is sealed (see Incident.unseal).
 func (s Status) incident() Incident {
 	return Incident{
-		ID: s.ID, Kinds: s.Kinds, Venue: s.Venue, Injured: s.Injured, PeoplePresent: s.PeoplePresent,
+		ID: s.ID, Kinds: s.Kinds, Venue: s.Venue, PrivateVenue: s.PrivateVenue, Injured: s.Injured, PeoplePresent: s.PeoplePresent,
 		Reporter: Staff{ID: s.Reporter, Name: s.Reporter},
 	}
 }
@@ -332,5 +343,8 @@ func (inc *Incident) unseal(b []byte) error {
 		return ErrPersonal
 	}
 	inc.Reporter, inc.StaffInvolved = sr.Reporter, sr.StaffInvolved
+	if sr.Venue != nil {
+		inc.Venue = *sr.Venue
+	}
 	return inc.SetPersonal(sr.Personal)
 }

@@ -35,6 +35,7 @@ const (
 
 	keyShareSubject = "incident.share.subject"
 	keyShareIntro   = "incident.share.intro"
+	keyPrivateVenue = "incident.venue.private"
 )
 
 // lifecycleTexts are the names of the states and actions of the table,
@@ -64,7 +65,7 @@ func lifecycleTexts() []guideline.Text {
 		t("incident.action."+string(ActionShare), "Condivisione con la Direzione", "Sharing with the Directorate"),
 		t("incident.action."+string(ActionClose), "Chiusura dell'evento", "Closure of the incident"),
 		t(keyDirectCallDescription,
-			"L'operatore solo in servizio chiama direttamente la Centrale Operativa, senza poter allertare colleghi: consentito, e annotato come scostamento.",
+			"L'operatore che è da solo in servizio chiama direttamente la Centrale Operativa, senza poter allertare colleghi: consentito, e annotato come scostamento.",
 			"The operator alone on duty calls the Operations Centre directly, with no colleague to alert: allowed, and recorded as a deviation."),
 
 		t(keyRefusedOwnAlarm,
@@ -104,6 +105,7 @@ func lifecycleTexts() []guideline.Text {
 		t(keyShareIntro,
 			"Il Comando di Polizia Locale, valutata la relazione della pattuglia intervenuta il %[1]s presso %[2]s, condivide con la Direzione Politiche Sociali – Area Territorialità gli elementi seguenti.",
 			"Having evaluated the report of the patrol that intervened on %[1]s at %[2]s, the Local Police Command shares the following with the Social Policies Directorate – Territoriality Area."),
+		t(keyPrivateVenue, "un luogo riservato", "a private place"),
 	}
 	for _, f := range ReportFields() {
 		ts = append(ts, t(f.NameKey(), reportFieldNames[f][0], reportFieldNames[f][1]))

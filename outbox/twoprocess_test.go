@@ -1,17 +1,12 @@
 package outbox_test
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
 
+	"github.com/sostegno/sostegno/internal/testkit"
 	"github.com/sostegno/sostegno/notify"
 	"github.com/sostegno/sostegno/outbox"
 	"github.com/sostegno/sostegno/register"
@@ -51,43 +46,23 @@ func queueBacklogPrefix(t testing.TB, l *register.Log, prefix string, n int) map
 // twice.
 func drainFromTwoProcesses(t *testing.T, l *register.Log, want map[string]bool, env ...string) {
 	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
+	children := make([]*testkit.Child, 2)
+	for i := range children {
+		children[i] = testkit.Start(t, append([]string{childEnv + "=drain", fmt.Sprintf("%s=dispatcher-%d", holderEnv, i)}, env...)...)
 	}
-	var (
-		wg   sync.WaitGroup
-		outs [2][]string
-		errs [2]string
-	)
-	for i := range 2 {
-		wg.Go(func() {
-			cmd := exec.Command(exe, "-test.run=^$")
-			cmd.Env = append(append(os.Environ(), childEnv+"=drain", fmt.Sprintf("%s=dispatcher-%d", holderEnv, i)), env...)
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			if err := cmd.Run(); err != nil {
-				errs[i] = fmt.Sprintf("child %d: %v\n%s", i, err, stderr.Bytes())
-				return
-			}
-			errs[i] = strings.TrimSpace(stderr.String())
-			sc := bufio.NewScanner(&stdout)
-			for sc.Scan() {
-				outs[i] = append(outs[i], sc.Text())
-			}
-		})
+	var outs [2][]string
+	for i, c := range children {
+		out, err := c.Wait()
+		if err != nil {
+			t.Fatalf("child %d: %v", i, err)
+		}
+		outs[i] = out
 	}
-	wg.Wait()
 	sent := map[string]int{}
 	for i, out := range outs {
-		t.Logf("dispatcher %d: sent %d (%s)", i, len(out), errs[i])
+		t.Logf("dispatcher %d: sent %d (%s)", i, len(out), children[i].Stderr())
 		for _, k := range out {
 			sent[k]++
-		}
-	}
-	for i := range 2 {
-		if strings.HasPrefix(errs[i], "child") {
-			t.Fatal(errs[i])
 		}
 	}
 	for k := range want {
