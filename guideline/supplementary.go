@@ -97,7 +97,7 @@ func supplementaryTexts() []Text {
 	return []Text{
 		NewCountText(keyDays, "%d giorno", "%d giorni", "%d day", "%d days"),
 		NewText(RuleCheckoutGracePeriod.MessageKey(),
-			"Se una sessione di check-in per un colloquio o una visita domiciliare a rischio non è chiusa entro %s dall'orario di fine previsto, la procedura apre d'ufficio un'emergenza per quel luogo. Il termine è fissato dall'ente.",
+			"Se una sessione di visita per un colloquio o una visita domiciliare a rischio non è chiusa entro %s dall'orario di fine previsto, la procedura apre d'ufficio un'emergenza per quel luogo. Il termine è fissato dall'ente.",
 			"If a check-in session for a risky interview or home visit is not closed within %s of its expected end, the procedure raises an emergency for that place. The term is set by the municipality."),
 		NewText(RuleSupportOffered.MessageKey(),
 			"Entro %s dalla segnalazione di un'aggressione, al personale coinvolto è offerto sostegno psicologico e legale. Il termine è fissato dall'ente.",
