@@ -407,9 +407,10 @@ func TestStartValidationWording(t *testing.T) {
 		t.Fatalf("err = %v, want a *guideline.ValidationError", err)
 	}
 	want := map[string][3]string{
-		"venue.name": {"notblank", ": campo obbligatorio, non può contenere solo spazi", ": required field, must not be only spaces"},
-		"venue.address": {"line", ": deve stare su una riga, senza caratteri di controllo o non validi",
-			": must be one line, without control or invalid characters"},
+		"venue.name": {"notblank", "Luogo della visita: campo obbligatorio, non può contenere solo spazi",
+			"Place of the visit: required field, must not be only spaces"},
+		"venue.address": {"line", "Indirizzo della visita: deve stare su una riga, senza caratteri di controllo o non validi",
+			"Address of the visit: must be one line, without control or invalid characters"},
 	}
 	for _, f := range ve.Fields {
 		w, ok := want[f.Path]
@@ -417,8 +418,8 @@ func TestStartValidationWording(t *testing.T) {
 			continue
 		}
 		delete(want, f.Path)
-		if !strings.HasSuffix(f.Italian, w[1]) || !strings.HasSuffix(f.English, w[2]) {
-			t.Errorf("%s (%s): %q / %q, want them to end with %q / %q", f.Path, f.Rule, f.Italian, f.English, w[1], w[2])
+		if f.Italian != w[1] || f.English != w[2] {
+			t.Errorf("%s (%s): %q / %q, want %q / %q", f.Path, f.Rule, f.Italian, f.English, w[1], w[2])
 		}
 	}
 	for path, w := range want {

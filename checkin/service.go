@@ -70,7 +70,7 @@ func NewService(log *register.Log, g guideline.Guideline, codes CodeStore, opts 
 	if s.maxDuration <= 0 {
 		s.maxDuration = 12 * time.Hour
 	}
-	s.validator = guideline.NewValidator()
+	s.validator = guideline.NewValidator().WithLabels(startLabels)
 	for _, r := range []struct{ tag, it, en string }{
 		{"future", "{0} deve essere successivo all'avvio della sessione ed entro {1}",
 			"{0} must be after the session starts and within {1}"},
@@ -83,6 +83,22 @@ func NewService(log *register.Log, g guideline.Guideline, codes CodeStore, opts 
 		}
 	}
 	return s, nil
+}
+
+// startLabels name the fields of [Start] as the person starting a
+// session knows them, in Italian and English.
+var startLabels = guideline.Labels{
+	"operator.id":       {"Matricola dell'operatore", "Operator's staff number"},
+	"operator.name":     {"Nome dell'operatore", "Operator's name"},
+	"operator.role":     {"Ruolo dell'operatore", "Operator's role"},
+	"operator.email":    {"Posta elettronica dell'operatore", "Operator's e-mail address"},
+	"operator.phone":    {"Telefono dell'operatore", "Operator's phone number"},
+	"operator.endpoint": {"Indirizzo del dispositivo dell'operatore", "Address of the operator's device"},
+	"venue.name":        {"Luogo della visita", "Place of the visit"},
+	"venue.address":     {"Indirizzo della visita", "Address of the visit"},
+	"venue.territory":   {"Territorio", "Territory"},
+	"expected_end":      {"Fine prevista della visita", "Expected end of the visit"},
+	"request":           {"Richiesta preventiva collegata", "Linked preventive request"},
 }
 
 // Start is what an operator gives to start a session.
