@@ -57,8 +57,24 @@ type TimelineEntry struct {
 	Data json.RawMessage
 }
 
+// ErrDataField is wrapped by the error of [TimelineEntry.Field] when the
+// member is present but cannot be decoded into the value given.
+var ErrDataField = errors.New("register: timeline: data field of the wrong type")
+
+// dataFieldError is the error of [TimelineEntry.Field] for a member of the
+// wrong type. It names the member, never its value: a timeline may come
+// from another system, and any member may hold anything.
+type dataFieldError struct{ name string }
+
+func (e *dataFieldError) Error() string {
+	return "register: timeline: data field " + strconv.Quote(e.name) + ": wrong type"
+}
+
+func (e *dataFieldError) Is(target error) bool { return target == ErrDataField }
+
 // Field decodes the Data member name into v and reports whether it was
-// present.
+// present. A member that cannot be decoded into v gives an error that
+// matches [ErrDataField] and names the member, never its value.
 func (e TimelineEntry) Field(name string, v any) (bool, error) {
 	if len(e.Data) == 0 {
 		return false, nil
@@ -67,8 +83,8 @@ func (e TimelineEntry) Field(name string, v any) (bool, error) {
 	if err != nil || !ok {
 		return false, err
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
-		return true, fmt.Errorf("register: timeline: data field %s: %w", strconv.Quote(name), err)
+	if json.Unmarshal(raw, v) != nil {
+		return true, &dataFieldError{name: name}
 	}
 	return true, nil
 }

@@ -364,3 +364,32 @@ func TestUnsealBatchLogsOneAccess(t *testing.T) {
 		t.Errorf("no purpose: err = %v", err)
 	}
 }
+
+// A Data member of the wrong type is reported by its name alone: the json
+// package's error would repeat the value (for a time, `parsing time
+// "Gianfranca Bellavista …"`), and a timeline from another system may hold
+// anything in any member.
+func TestTimelineEntryFieldWrongTypeNamesNoValue(t *testing.T) {
+	t.Parallel()
+	value := knownName + " " + knownCF
+	e := register.TimelineEntry{Data: []byte(`{"offered_at":"` + value + `","prognosis_days":"` + value + `","support":{"x":"` + value + `"}}`)}
+	var at time.Time
+	var days int
+	var codes []string
+	for name, v := range map[string]any{register.DataOfferedAt: &at, register.DataPrognosisDays: &days, register.DataSupport: &codes} {
+		ok, err := e.Field(name, v)
+		if !ok || !errors.Is(err, register.ErrDataField) {
+			t.Errorf("%s: ok = %v, err = %v, want true and ErrDataField", name, ok, err)
+			continue
+		}
+		if want := `register: timeline: data field "` + name + `": wrong type`; err.Error() != want {
+			t.Errorf("%s: err = %q, want %q", name, err, want)
+		}
+		if s := err.Error(); strings.Contains(s, knownName) || strings.Contains(s, knownCF) {
+			t.Errorf("%s: the error repeats the value: %s", name, s)
+		}
+	}
+	if ok, err := e.Field("absent", &at); ok || err != nil {
+		t.Errorf("absent: ok = %v, err = %v", ok, err)
+	}
+}
