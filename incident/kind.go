@@ -18,14 +18,14 @@ type Kind string
 const (
 	// VerbalAggression is a verbal aggression against staff (aggressione
 	// verbale).
-	VerbalAggression Kind = "verbal_aggression"
+	VerbalAggression Kind = register.IncidentVerbalAggression
 	// PhysicalAggression is a physical aggression against staff
 	// (aggressione fisica).
-	PhysicalAggression Kind = "physical_aggression"
+	PhysicalAggression Kind = register.IncidentPhysicalAggression
 	// Threat is a threat against staff (minaccia).
-	Threat Kind = "threat"
+	Threat Kind = register.IncidentThreat
 	// Damage is damage to the premises or to property (danneggiamento).
-	Damage Kind = "damage"
+	Damage Kind = register.IncidentDamage
 )
 
 // bySeverity lists the kinds from the most severe to the least: harm done

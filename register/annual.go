@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/sostegno/sostegno/guideline"
 )
 
@@ -320,26 +322,8 @@ func (r *AnnualReport) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// annualHeader are the columns of AnnualReport.WriteCSV.
-var annualHeader = []string{
-	"Sezione", "Territorio", "Tipo di evento", "Voce", "Numero", "Mediana (minuti)", "90° percentile (minuti)",
-}
-
-// Italian names of the kinds of event and of the duties in the CSV.
-var (
-	annualKindNames = map[string]string{
-		IncidentVerbalAggression:   "aggressione verbale",
-		IncidentPhysicalAggression: "aggressione fisica",
-		IncidentThreat:             "minaccia",
-		IncidentDamage:             "danneggiamento",
-		"":                         "non indicato",
-	}
-	annualDutyNames = map[Duty]string{
-		DutySupport:           "sostegno offerto al personale",
-		DutyInjuryReport:      "denuncia di infortunio all'INAIL",
-		DutyCommandEvaluation: "valutazione del Comando",
-	}
-)
+// annualHeader are the keys of the columns of AnnualReport.WriteCSV.
+var annualHeader = []string{"col.section", "col.territory", "col.kind", "col.item", "col.count", "col.median", "col.p90"}
 
 // WriteCSV writes the report as CSV for an Italian spreadsheet, as
 // [Summary.WriteCSV] does (';', UTF-8 with byte order mark, decimal
@@ -347,8 +331,14 @@ var (
 // ("1–4" when suppressed), then, unless suppressed, the times from the
 // report to each step and the duties met, late, missing and pending. The
 // cells come first, then the totals per territory, per kind and overall
-// ("Tutti i territori", "Tutti i tipi").
-func (r *AnnualReport) WriteCSV(w io.Writer) error {
+// ("Tutti i territori", "Tutti i tipi"). [AnnualReport.WriteCSVIn] writes
+// the headers and labels in another language.
+func (r *AnnualReport) WriteCSV(w io.Writer) error { return r.WriteCSVIn(w, language.Italian) }
+
+// WriteCSVIn is [AnnualReport.WriteCSV] with the headers and labels in
+// the language of tag (English for an English tag, Italian otherwise);
+// the format (';', decimal comma, dates as dd/mm/yyyy) is the same.
+func (r *AnnualReport) WriteCSVIn(w io.Writer, tag language.Tag) error {
 	bw := bufio.NewWriter(w)
 	cw, err := newCSV(bw)
 	if err != nil {
@@ -358,7 +348,8 @@ func (r *AnnualReport) WriteCSV(w io.Writer) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	rows := [][]string{annualHeader, {"Anno", "", "", strconv.Itoa(r.Year) + ", dati al " + r.AsOf.In(loc).Format(csvDate), "", "", ""}}
+	tx := newCSVText(tag)
+	rows := [][]string{tx.header(annualHeader...), {tx.s("section.year"), "", "", tx.s("year", strconv.Itoa(r.Year), r.AsOf.In(loc).Format(csvDate)), "", "", ""}}
 	type labelled struct {
 		g                   AnnualGroup
 		allPlaces, allKinds bool
@@ -374,40 +365,39 @@ func (r *AnnualReport) WriteCSV(w io.Writer) error {
 		groups = append(groups, labelled{g: g, allPlaces: true})
 	}
 	groups = append(groups, labelled{g: r.Total, allPlaces: true, allKinds: true})
+	incidents, steps, followUps := tx.s("section.incidents"), tx.s("section.steps"), tx.s("section.followups")
+	statuses := []string{tx.s("followup.met"), tx.s("followup.late"), tx.s("followup.missing"), tx.s("followup.pending")}
 	for _, lg := range groups {
 		g := lg.g
-		territory, kind := cell(g.Territory), annualKindName(g.Kind)
+		territory, kind := cell(g.Territory), tx.incidentKind(g.Kind)
 		switch {
 		case lg.allPlaces:
-			territory = "Tutti i territori"
+			territory = tx.s("all_territories")
 		case territory == "":
-			territory = "non indicato"
+			territory = tx.s("not_stated")
 		}
 		if lg.allKinds {
-			kind = "Tutti i tipi"
+			kind = tx.s("all_kinds")
 		}
-		item := "eventi segnalati"
+		item := tx.s("reported")
 		if g.Suppressed {
-			item = "eventi segnalati (meno di " + strconv.Itoa(AnnualThreshold) + ": altri dati non pubblicati)"
+			item = tx.s("reported.suppressed", strconv.Itoa(AnnualThreshold))
 		}
-		rows = append(rows, []string{"Eventi", territory, kind, item, g.Range(), "", ""})
+		rows = append(rows, []string{incidents, territory, kind, item, g.Range(), "", ""})
 		if g.Suppressed {
 			continue
 		}
 		for _, s := range g.Steps {
-			row := []string{"Tempi dalla segnalazione", territory, kind, summaryNames[s.Step], strconv.Itoa(s.Count), "", ""}
+			row := []string{steps, territory, kind, tx.kind(s.Step), strconv.Itoa(s.Count), "", ""}
 			if s.Count > 0 {
 				row[5], row[6] = minutes(s.Median), minutes(s.P90)
 			}
 			rows = append(rows, row)
 		}
 		for _, f := range g.FollowUps {
-			name := annualDutyNames[f.Duty]
-			for _, c := range []struct {
-				what string
-				n    int
-			}{{"nei termini", f.Met}, {"in ritardo", f.Late}, {"mancante", f.Missing}, {"in corso", f.Pending}} {
-				rows = append(rows, []string{"Adempimenti successivi", territory, kind, name + ": " + c.what, strconv.Itoa(c.n), "", ""})
+			name := tx.duty(f.Duty)
+			for i, n := range []int{f.Met, f.Late, f.Missing, f.Pending} {
+				rows = append(rows, []string{followUps, territory, kind, tx.s("followup", name, statuses[i]), strconv.Itoa(n), "", ""})
 			}
 		}
 	}
@@ -415,11 +405,4 @@ func (r *AnnualReport) WriteCSV(w io.Writer) error {
 		return err
 	}
 	return bw.Flush()
-}
-
-func annualKindName(k string) string {
-	if n, ok := annualKindNames[k]; ok {
-		return n
-	}
-	return cell(k)
 }

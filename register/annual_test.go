@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/register"
 )
@@ -412,5 +414,92 @@ func TestAnnualReportEmptyYear(t *testing.T) {
 	}
 	if _, err := l.AnnualReport(context.Background(), 0, guideline.Policy{}); err == nil {
 		t.Error("year 0 accepted")
+	}
+}
+
+// The CSV's headers and labels come from the catalog: Italian by default
+// (and for a language the catalog lacks), English on request, with the
+// same figures and format.
+func TestAnnualReportCSVInEnglish(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	clk := newClock(time.Date(2026, 3, 2, 9, 0, 0, 0, rome), 0)
+	l := openLog(t, newMem(), &register.Options{Now: clk.Now})
+	n := 0
+	report := func(kind string, support bool) {
+		n++
+		stream := fmt.Sprintf("incident/2026-%06d", n)
+		at := time.Date(2026, 3, n, 9, 0, 0, 0, rome)
+		clk.Set(at)
+		mustAppend(t, l, stream, 0, event(register.KindIncidentReported, `{"incident_kind":"`+kind+`"}`))
+		clk.Set(at.Add(time.Minute))
+		mustAppend(t, l, stream, 1, event(register.KindIncidentColleaguesAlerted, ""))
+		if support {
+			clk.Set(at.Add(time.Hour))
+			mustAppend(t, l, stream, 2, event(register.KindFollowUpSupportOffered, `{"support":["psychological"]}`))
+		}
+	}
+	for i := range register.AnnualThreshold {
+		report(register.IncidentThreat, i == 0)
+	}
+	report(register.IncidentVerbalAggression, false)
+	report(register.IncidentPhysicalAggression, false)
+	report(register.IncidentDamage, false)
+	clk.Set(time.Date(2027, 6, 30, 9, 0, 0, 0, rome))
+	r, err := l.AnnualReport(ctx, 2026, guideline.Milano2021().Policy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	write := func(f func(*bytes.Buffer) error) string {
+		var b bytes.Buffer
+		if err := f(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	it := write(func(b *bytes.Buffer) error { return r.WriteCSV(b) })
+	if fr := write(func(b *bytes.Buffer) error { return r.WriteCSVIn(b, language.French) }); fr != it {
+		t.Error("a language the catalog lacks is not written in Italian")
+	}
+	for _, want := range []string{
+		"\ufeffSezione;Territorio;Tipo di evento;Voce;Numero;Mediana (minuti);90° percentile (minuti)\r\n",
+		"Anno;;;2026, dati al 30/06/2027;;;\r\n",
+		"Eventi;municipio-3;minaccia;eventi segnalati;5;;\r\n",
+		"Eventi;Tutti i territori;aggressione verbale;eventi segnalati (meno di 5: altri dati non pubblicati);1–4;;\r\n",
+		"Eventi;Tutti i territori;aggressione fisica;", "Eventi;Tutti i territori;danneggiamento;",
+		"Tempi dalla segnalazione;municipio-3;minaccia;allerta dei colleghi;5;1,0;1,0\r\n",
+		"Adempimenti successivi;municipio-3;minaccia;sostegno offerto al personale: nei termini;1;;\r\n",
+		"Adempimenti successivi;municipio-3;minaccia;sostegno offerto al personale: mancante;4;;\r\n",
+		"Adempimenti successivi;municipio-3;minaccia;denuncia di infortunio all'INAIL: in corso;0;;\r\n",
+		"Adempimenti successivi;municipio-3;minaccia;valutazione del Comando: in ritardo;0;;\r\n",
+	} {
+		if !strings.Contains(it, want) {
+			t.Errorf("the Italian CSV lacks %q", want)
+		}
+	}
+	en := write(func(b *bytes.Buffer) error { return r.WriteCSVIn(b, language.BritishEnglish) })
+	for _, want := range []string{
+		"\ufeffSection;Territory;Kind of event;Item;Count;Median (minutes);90th percentile (minutes)\r\n",
+		"Year;;;2026, figures as of 30/06/2027;;;\r\n",
+		"Events;municipio-3;threat;events reported;5;;\r\n",
+		"Events;All territories;verbal aggression;events reported (fewer than 5: other figures not published);1–4;;\r\n",
+		"Events;All territories;physical aggression;", "Events;municipio-3;All kinds;",
+		"Times from the report;municipio-3;threat;colleagues alerted;5;1,0;1,0\r\n",
+		"Follow-up duties;municipio-3;threat;support offered to staff: on time;1;;\r\n",
+		"Follow-up duties;municipio-3;threat;support offered to staff: missing;4;;\r\n",
+		"Follow-up duties;municipio-3;threat;injury report to INAIL: pending;0;;\r\n",
+		"Follow-up duties;municipio-3;threat;evaluation by the Command: late;0;;\r\n",
+	} {
+		if !strings.Contains(en, want) {
+			t.Errorf("the English CSV lacks %q", want)
+		}
+	}
+	for _, italian := range []string{"Tutti", "eventi", "minaccia", "sostegno", "termini", "Anno"} {
+		if strings.Contains(en, italian) {
+			t.Errorf("the English CSV says %q", italian)
+		}
+	}
+	if strings.Count(en, "\r\n") != strings.Count(it, "\r\n") {
+		t.Error("the English CSV has other rows than the Italian one")
 	}
 }

@@ -172,6 +172,8 @@
 // [Summary.WriteCSV] write CSV for Italian spreadsheets: ';' separator,
 // UTF-8 with byte order mark, dates as dd/mm/yyyy in Europe/Rome, Italian
 // headers, and never personal data unless the caller passes an [Access].
+// Their headers and labels are texts of [Messages]: [Summary.WriteCSVIn]
+// and [AnnualReport.WriteCSVIn] write them in English on request.
 package register
 
 // The time zone database is embedded so that dates are in Europe/Rome even

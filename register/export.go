@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
 )
 
 // CSV exports are meant to open directly in a spreadsheet set to Italian:
@@ -19,17 +21,26 @@ import (
 // prefixed with an apostrophe.
 
 const (
-	csvBOM      = "\ufeff"
-	csvDate     = "02/01/2006"
-	csvTime     = "15:04:05"
-	csvMonth    = "01/2006"
-	erasedValue = "[chiave cancellata]"
+	csvBOM   = "\ufeff"
+	csvDate  = "02/01/2006"
+	csvTime  = "15:04:05"
+	csvMonth = "01/2006"
 )
 
-// entryHeader are the columns of ExportCSV, without the personal data one.
+// entryHeader are the keys of the columns of ExportCSV, without the
+// personal data one.
 var entryHeader = []string{
-	"Sequenza", "Data", "Ora", "Stream", "Versione", "Tipo", "Territorio",
-	"Ruolo", "Attore", "Linee guida", "Pseudonimo", "Dati", "Dati personali sigillati",
+	"col.seq", "col.date", "col.time", "col.stream", "col.version", "col.entry_kind", "col.territory",
+	"col.role", "col.actor", "col.guideline", "col.pseudonym", "col.data", "col.sealed",
+}
+
+// header renders the column keys.
+func (t csvText) header(keys ...string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = t.s(k)
+	}
+	return out
 }
 
 // newCSV writes the byte order mark and returns a ';' writer.
@@ -78,10 +89,12 @@ func (l *Log) ExportCSV(ctx context.Context, w io.Writer, f Filter, opener *Acce
 	if err != nil {
 		return err
 	}
-	header := entryHeader
+	tx := newCSVText(language.Italian)
+	header := tx.header(entryHeader...)
 	if opener != nil {
-		header = append(header[:len(header)-1:len(header)-1], "Dati personali")
+		header[len(header)-1] = tx.s("col.personal")
 	}
+	yes, erased := tx.s("yes"), tx.s("key_erased")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -106,12 +119,12 @@ func (l *Log) ExportCSV(ctx context.Context, w io.Writer, f Filter, opener *Acce
 		row[12] = ""
 		if len(e.Personal) > 0 {
 			if opener == nil {
-				row[12] = "sì"
+				row[12] = yes
 			} else {
 				pt, err := l.open(e)
 				switch {
 				case errors.Is(err, ErrKeyErased):
-					row[12] = erasedValue
+					row[12] = erased
 				case err != nil:
 					return err
 				default:
@@ -157,31 +170,20 @@ func exportFilter(f Filter) map[string]any {
 	return m
 }
 
-// summaryHeader are the columns of Summary.WriteCSV.
-var summaryHeader = []string{
-	"Sezione", "Territorio", "Mese", "Voce", "Numero", "Mediana (minuti)", "90° percentile (minuti)",
-}
-
-// Italian names of what the summary counts.
-var summaryNames = map[string]string{
-	KindRequestSubmitted:               "richieste presentate",
-	KindRequestAccepted:                "richieste accolte",
-	KindRequestDeclined:                "richieste respinte",
-	KindRequestCompleted:               "richieste concluse",
-	KindRequestCancelled:               "richieste annullate",
-	KindIncidentColleaguesAlerted:      "allerta dei colleghi",
-	KindIncidentOperationsCentreCalled: "chiamata alla Centrale Operativa",
-	KindIncidentDispatched:             "invio della pattuglia o delle Forze di Polizia",
-	KindIncidentPatrolReportFiled:      "relazione della pattuglia",
-	KindIncidentCommandEvaluated:       "valutazione del Comando",
-	KindIncidentSharedWithDirectorate:  "condivisione con la Direzione",
-	KindIncidentClosed:                 "chiusura",
-}
+// summaryHeader are the keys of the columns of Summary.WriteCSV.
+var summaryHeader = []string{"col.section", "col.territory", "col.month", "col.item", "col.count", "col.median", "col.p90"}
 
 // WriteCSV writes the summary as CSV for an Italian spreadsheet, one row
 // per figure: section, territory, month (mm/yyyy), item, count, and for
-// durations the median and 90th percentile in minutes with a decimal comma.
-func (s *Summary) WriteCSV(w io.Writer) error {
+// durations the median and 90th percentile in minutes with a decimal
+// comma. The headers and labels are in Italian: [Summary.WriteCSVIn]
+// writes them in another language.
+func (s *Summary) WriteCSV(w io.Writer) error { return s.WriteCSVIn(w, language.Italian) }
+
+// WriteCSVIn is [Summary.WriteCSV] with the headers and labels in the
+// language of tag (English for an English tag, Italian otherwise); the
+// format (';', decimal comma, dates as dd/mm/yyyy) is the same.
+func (s *Summary) WriteCSVIn(w io.Writer, tag language.Tag) error {
 	bw := bufio.NewWriter(w)
 	cw, err := newCSV(bw)
 	if err != nil {
@@ -191,7 +193,8 @@ func (s *Summary) WriteCSV(w io.Writer) error {
 	if loc == nil {
 		loc = time.UTC
 	}
-	rows := [][]string{summaryHeader}
+	tx := newCSVText(tag)
+	rows := [][]string{tx.header(summaryHeader...)}
 	add := func(section, territory, month, item string, n int, d *Durations) {
 		r := []string{section, cell(territory), month, cell(item), "", "", ""}
 		if n >= 0 {
@@ -202,7 +205,8 @@ func (s *Summary) WriteCSV(w io.Writer) error {
 		}
 		rows = append(rows, r)
 	}
-	add("Periodo", "", "", "dal "+s.From.In(loc).Format(csvDate)+" al "+s.To.In(loc).Format(csvDate)+" (escluso)", -1, nil)
+	requests := tx.s("section.requests")
+	add(tx.s("section.period"), "", "", tx.s("period", s.From.In(loc).Format(csvDate), s.To.In(loc).Format(csvDate)), -1, nil)
 	for _, r := range s.Requests {
 		m := r.Month.In(loc).Format(csvMonth)
 		for _, c := range []struct {
@@ -213,23 +217,23 @@ func (s *Summary) WriteCSV(w io.Writer) error {
 			{KindRequestDeclined, r.Declined}, {KindRequestCompleted, r.Completed},
 			{KindRequestCancelled, r.Cancelled},
 		} {
-			add("Richieste", r.Territory, m, summaryNames[c.kind], c.n, nil)
+			add(requests, r.Territory, m, tx.kind(c.kind), c.n, nil)
 		}
-		add("Richieste", r.Territory, m, "anticipo della richiesta", r.LeadTime.Count, &r.LeadTime)
+		add(requests, r.Territory, m, tx.s("lead_time"), r.LeadTime.Count, &r.LeadTime)
 	}
-	add("Richieste", "", "", "anticipo della richiesta, totale", s.LeadTime.Count, &s.LeadTime)
+	add(requests, "", "", tx.s("lead_time.total"), s.LeadTime.Count, &s.LeadTime)
 	for _, o := range s.Outcomes {
 		name := o.Outcome
 		if name == "" {
-			name = "non indicato"
+			name = tx.s("not_stated")
 		}
-		add("Esiti", "", "", name, o.Count, nil)
+		add(tx.s("section.outcomes"), "", "", name, o.Count, nil)
 	}
 	for _, r := range s.Incidents {
-		add("Eventi", r.Territory, "", r.Kind, r.Count, nil)
+		add(tx.s("section.incidents"), r.Territory, "", r.Kind, r.Count, nil)
 	}
 	for _, r := range s.Steps {
-		add("Tempi dalla segnalazione", "", "", summaryNames[r.Step], r.Count, &r.Durations)
+		add(tx.s("section.steps"), "", "", tx.kind(r.Step), r.Count, &r.Durations)
 	}
 	if err := cw.WriteAll(rows); err != nil {
 		return err

@@ -24,11 +24,13 @@ const (
 func reasonKey(r Reason) string { return keyReasonPrefix + strconv.Itoa(int(r)) }
 
 // Messages returns this package's texts, in Italian and English: the
-// reasons of [Log.Verify], the rules of [EventError] and the entries a
-// [Summary] could not read. Build a catalog with
+// reasons of [Log.Verify], the rules of [EventError], the entries a
+// [Summary] could not read, and the headers and labels of the CSV exports
+// (with the names of the kinds of violent event and of the duties after
+// an incident). Build a catalog with
 // guideline.NewCatalog(guideline.Messages(), register.Messages(), …).
 func Messages() []guideline.Text {
-	return []guideline.Text{
+	return append([]guideline.Text{
 		guideline.NewText(reasonKey(ReasonUndecodable), "contenuto non leggibile", "undecodable content"),
 		guideline.NewText(reasonKey(ReasonHash), "l'hash non corrisponde al contenuto", "the hash does not match the content"),
 		guideline.NewText(reasonKey(ReasonChain), "catena interrotta: l'hash precedente non corrisponde", "chain broken: the previous hash does not match"),
@@ -59,7 +61,7 @@ func Messages() []guideline.Text {
 		guideline.NewText(keyRulePrefix+RuleCount, "non è un numero intero non negativo", "is not a non-negative integer"),
 		guideline.NewText(keyRulePrefix+RuleBool, "deve essere true o false", "must be true or false"),
 		guideline.NewText(keyUnreadable, "Voce %d (%s): il campo %s non è leggibile.", "Entry %d (%s): field %s cannot be read."),
-	}
+	}, csvTexts()...)
 }
 
 // catalog is the catalog of this package's texts.

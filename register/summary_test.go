@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/text/language"
 
 	"github.com/sostegno/sostegno/register"
 )
@@ -146,5 +149,61 @@ func TestDurations(t *testing.T) {
 	want := register.Durations{Count: 10, Median: 5*time.Minute + 30*time.Second, P90: 9 * time.Minute}
 	if s.Steps[0].Durations != want {
 		t.Errorf("durations = %+v, want %+v", s.Steps[0].Durations, want)
+	}
+}
+
+// The summary's CSV in English has the same rows as the Italian one, with
+// the headers and labels of the catalog.
+func TestSummaryCSVInEnglish(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c := newClock(epoch, 0)
+	l := openLog(t, newMem(), &register.Options{Location: time.UTC, Now: c.Now})
+	mustAppend(t, l, "request/1", 0, event(register.KindRequestSubmitted, fmt.Sprintf(`{"appointment_at":%q}`, epoch.AddDate(0, 0, 3).Format(time.RFC3339))))
+	mustAppend(t, l, "request/1", 1, event(register.KindRequestAccepted, ""))
+	mustAppend(t, l, "request/1", 2, event(register.KindRequestCompleted, `{"outcome":"no_event"}`))
+	mustAppend(t, l, "incident/1", 0, event(register.KindIncidentReported, `{"incident_kind":"threat"}`))
+	c.Set(epoch.Add(2 * time.Minute))
+	mustAppend(t, l, "incident/1", 1, event(register.KindIncidentColleaguesAlerted, ""))
+	s, err := l.Summary(ctx, epoch, epoch.AddDate(0, 1, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var it, en bytes.Buffer
+	if err := s.WriteCSV(&it); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteCSVIn(&en, language.English); err != nil {
+		t.Fatal(err)
+	}
+	from, to := epoch.Format("02/01/2006"), epoch.AddDate(0, 1, 0).Format("02/01/2006")
+	month := epoch.Format("01/2006")
+	for _, want := range []string{
+		"\ufeffSection;Territory;Month;Item;Count;Median (minutes);90th percentile (minutes)\r\n",
+		"Period;;;from " + from + " to " + to + " (excluded);;;\r\n",
+		"Requests;municipio-3;" + month + ";requests submitted;1;;\r\n",
+		"Requests;municipio-3;" + month + ";requests accepted;1;;\r\n",
+		"Requests;municipio-3;" + month + ";request lead time;1;",
+		"Requests;;;request lead time, total;1;",
+		"Outcomes;;;no_event;1;;\r\n",
+		"Events;municipio-3;;threat;1;;\r\n",
+		"Times from the report;;;colleagues alerted;1;2,0;2,0\r\n",
+		"Times from the report;;;call to the Operations Centre;0;;\r\n",
+	} {
+		if !strings.Contains(en.String(), want) {
+			t.Errorf("the English CSV lacks %q:\n%s", want, en.String())
+		}
+	}
+	for _, want := range []string{
+		"Periodo;;;dal " + from + " al " + to + " (escluso);;;\r\n",
+		"Richieste;municipio-3;" + month + ";richieste presentate;1;;\r\n",
+		"Tempi dalla segnalazione;;;allerta dei colleghi;1;2,0;2,0\r\n",
+	} {
+		if !strings.Contains(it.String(), want) {
+			t.Errorf("the Italian CSV lacks %q", want)
+		}
+	}
+	if strings.Count(en.String(), "\r\n") != strings.Count(it.String(), "\r\n") {
+		t.Error("the English CSV has other rows than the Italian one")
 	}
 }

@@ -294,15 +294,15 @@ type Outcome string
 const (
 	// OutcomePresenceProvided: the precautionary presence took place and
 	// nothing happened.
-	OutcomePresenceProvided Outcome = "presence_provided"
+	OutcomePresenceProvided Outcome = register.OutcomePresenceProvided
 	// OutcomeNoEvent: the appointment took place without a presence and
 	// without any event.
-	OutcomeNoEvent Outcome = "no_event"
+	OutcomeNoEvent Outcome = register.OutcomeNoEvent
 	// OutcomeIncident: a violent event occurred; the incident's stream is
 	// recorded with it.
-	OutcomeIncident Outcome = "incident"
+	OutcomeIncident Outcome = register.OutcomeIncident
 	// OutcomeServiceUserAbsent: the service user did not come.
-	OutcomeServiceUserAbsent Outcome = "service_user_absent"
+	OutcomeServiceUserAbsent Outcome = register.OutcomeServiceUserAbsent
 )
 
 // Outcomes returns every outcome.
