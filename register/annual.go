@@ -47,7 +47,8 @@ const AnnualThreshold = 5
 type AnnualReport struct {
 	// Year is the year of the report, in Location.
 	Year int
-	// Location is the time zone the year is counted in.
+	// Location is the time zone the year, and the days of the
+	// follow-ups' terms, are counted in: the Log's.
 	Location *time.Location
 	// AsOf is when the report was computed: the follow-ups are judged at
 	// that time, so a duty whose term has not ended yet is pending.
@@ -109,8 +110,12 @@ type annualIncident struct {
 }
 
 // AnnualReport computes the [AnnualReport] of the incidents reported in
-// year, in the Log's time zone, with the follow-ups judged against policy
-// as of now. It reads the incidents' entries from the start of the year to
+// year, with the follow-ups judged against policy as of now. One time zone
+// counts everything, the Log's ([Options.Location], the report's
+// Location): the year, and the days of the follow-ups' terms, which
+// [FollowUps] alone counts in the policy's TimeZone (the two are the same
+// when the Log is opened with the policy's time zone, Europe/Rome by
+// default). It reads the incidents' entries from the start of the year to
 // the end of the register, so the steps and follow-ups of an incident
 // reported on 31 December are counted wherever they fall.
 func (l *Log) AnnualReport(ctx context.Context, year int, policy guideline.Policy) (*AnnualReport, error) {
@@ -167,7 +172,7 @@ func (l *Log) AnnualReport(ctx context.Context, year int, policy guideline.Polic
 			return g
 		}
 		g.Count, g.Min, g.Max = len(all), len(all), len(all)
-		g.Steps, g.FollowUps = annualFigures(all, policy, r.AsOf)
+		g.Steps, g.FollowUps = annualFigures(all, policy, r.AsOf, l.loc)
 		return g
 	}
 	byTerritory, byKind := map[string][][2]string{}, map[string][][2]string{}
@@ -186,8 +191,9 @@ func (l *Log) AnnualReport(ctx context.Context, year int, policy guideline.Polic
 	return r, nil
 }
 
-// annualFigures computes the step times and follow-up tallies of a group.
-func annualFigures(incs []*annualIncident, policy guideline.Policy, asOf time.Time) ([]StepRow, []FollowUpTally) {
+// annualFigures computes the step times and follow-up tallies of a group,
+// with the follow-ups' terms counted in loc.
+func annualFigures(incs []*annualIncident, policy guideline.Policy, asOf time.Time, loc *time.Location) ([]StepRow, []FollowUpTally) {
 	steps := make([][]time.Duration, len(incidentStepKinds))
 	tallies := make([]FollowUpTally, len(Duties()))
 	for i, d := range Duties() {
@@ -203,7 +209,7 @@ func annualFigures(incs []*annualIncident, policy guideline.Policy, asOf time.Ti
 			seen |= 1 << i
 			steps[i] = append(steps[i], e.Time.Sub(inc.reported))
 		}
-		for i, f := range FollowUps(Timeline{Entries: inc.entries}, policy, asOf) {
+		for i, f := range followUps(Timeline{Entries: inc.entries}, policy, asOf, loc) {
 			t := &tallies[i]
 			switch f.Status {
 			case FollowUpMet:

@@ -503,3 +503,45 @@ func TestAnnualReportCSVInEnglish(t *testing.T) {
 		t.Error("the English CSV has other rows than the Italian one")
 	}
 }
+
+// The report counts the days of the follow-ups' terms in its own time
+// zone, the Log's, as it counts the year: not in the policy's. Support
+// offered on 18 March at 12:00 UTC, for incidents reported on 10 March at
+// 23:30 UTC (11 March in Rome), is within the 7 days in Rome and late in
+// UTC.
+func TestAnnualReportCountsTermsInItsTimeZone(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pol := guideline.Milano2021().Policy()
+	if pol.TimeZone != "Europe/Rome" || pol.SupportOfferedDays != 7 {
+		t.Fatalf("policy %s, %d days: the test assumes Europe/Rome and 7", pol.TimeZone, pol.SupportOfferedDays)
+	}
+	reported := time.Date(2026, 3, 10, 23, 30, 0, 0, time.UTC)
+	offered := time.Date(2026, 3, 18, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		loc       *time.Location
+		met, late int
+	}{{time.UTC, 0, register.AnnualThreshold}, {rome, register.AnnualThreshold, 0}} {
+		clk := newClock(reported, 0)
+		l := openLog(t, newMem(), &register.Options{Location: tt.loc, Now: clk.Now})
+		for i := range register.AnnualThreshold {
+			stream := fmt.Sprintf("incident/2026-%06d", i+1)
+			clk.Set(reported)
+			mustAppend(t, l, stream, 0, event(register.KindIncidentReported, `{"incident_kind":"threat"}`))
+			clk.Set(offered)
+			mustAppend(t, l, stream, 1, event(register.KindFollowUpSupportOffered, `{"support":["legal"]}`))
+		}
+		clk.Set(time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC))
+		r, err := l.AnnualReport(ctx, 2026, pol)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Location != tt.loc || r.Total.Suppressed {
+			t.Fatalf("%s: location %v, total %+v", tt.loc, r.Location, r.Total)
+		}
+		f := r.Total.FollowUps[0]
+		if f.Duty != register.DutySupport || f.Met != tt.met || f.Late != tt.late {
+			t.Errorf("in %s: %+v, want %d met and %d late", tt.loc, f, tt.met, tt.late)
+		}
+	}
+}

@@ -252,12 +252,28 @@ type FollowUp struct {
 //     [KindIncidentPatrolReportFiled], and done by the first
 //     [KindIncidentCommandEvaluated] or [KindFollowUpEvaluationShared].
 //
-// It is a pure function: it reads nothing but its arguments.
+// It is a pure function: it reads nothing but its arguments (and the
+// time zone database, for p.TimeZone). [Log.AnnualReport] judges many
+// incidents at once in the Log's time zone instead.
 func FollowUps(tl Timeline, p guideline.Policy, now time.Time) []FollowUp {
-	loc, err := time.LoadLocation(p.TimeZone)
-	if err != nil || p.TimeZone == "" {
-		loc = time.UTC
+	return followUps(tl, p, now, policyLocation(p))
+}
+
+// policyLocation returns the time zone of p, UTC if it has none or the
+// time zone database does not know it.
+func policyLocation(p guideline.Policy) *time.Location {
+	if p.TimeZone == "" {
+		return time.UTC
 	}
+	loc, err := time.LoadLocation(p.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// followUps is [FollowUps] with the terms counted in loc.
+func followUps(tl Timeline, p guideline.Policy, now time.Time, loc *time.Location) []FollowUp {
 	type mark struct {
 		at    time.Time
 		entry int
