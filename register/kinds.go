@@ -1,6 +1,9 @@
 package register
 
-import "slices"
+import (
+	"slices"
+	"strings"
+)
 
 // Kinds of the lifecycle events that the request and incident packages
 // append, and that [Log.Summary] reads. Kinds are dotted lower-case names;
@@ -135,6 +138,36 @@ const (
 // [Log.Append] refuses any other.
 func IncidentKinds() []string {
 	return []string{IncidentVerbalAggression, IncidentPhysicalAggression, IncidentThreat, IncidentDamage}
+}
+
+// IncidentStreamPrefix starts the stream of every incident.
+const IncidentStreamPrefix = "incident/"
+
+// ValidIncidentStream reports whether s is the stream of an incident in its
+// one canonical form: [IncidentStreamPrefix], the four-digit year of the
+// report (0001 to 9999), a hyphen, and the incident's number within the
+// year (from 1), padded with zeros to six digits and no further, at most
+// twelve digits, such as "incident/2026-000123". It is the form of the
+// incident package's IDs.
+func ValidIncidentStream(s string) bool {
+	rest, ok := strings.CutPrefix(s, IncidentStreamPrefix)
+	if !ok {
+		return false
+	}
+	year, n, ok := strings.Cut(rest, "-")
+	return ok && len(year) == 4 && digits(year) && strings.Trim(year, "0") != "" &&
+		len(n) >= 6 && len(n) <= 12 && digits(n) && strings.Trim(n, "0") != "" &&
+		(len(n) == 6 || n[0] != '0')
+}
+
+// digits reports whether s is made of ASCII digits only.
+func digits(s string) bool {
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // checkData checks the Data fields the Log reads itself, in the kinds it

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"regexp"
 	"time"
 
 	"golang.org/x/text/language"
@@ -431,8 +430,8 @@ type Completion struct {
 	// Outcome is what happened (required).
 	Outcome Outcome
 	// Incident is the stream of the incident, such as
-	// "incident/2026-000045": required with [OutcomeIncident], empty
-	// otherwise.
+	// "incident/2026-000045" ([register.ValidIncidentStream]): required
+	// with [OutcomeIncident], empty otherwise.
 	Incident string
 }
 
@@ -441,16 +440,13 @@ type Completion struct {
 // value.
 var ErrCompletion = errors.New("request: invalid completion")
 
-// incidentStream is the shape of an incident's stream.
-var incidentStream = regexp.MustCompile(`^incident/[0-9]{4}-[0-9]{6,12}$`)
-
 // Validate reports whether c is valid: an outcome of [Outcomes], and the
 // incident's stream exactly when the outcome is an incident.
 func (c Completion) Validate() error {
 	switch {
 	case !c.Outcome.Valid():
 		return fmt.Errorf("%w: Outcome is not one of request.Outcomes()", ErrCompletion)
-	case c.Outcome == OutcomeIncident && !incidentStream.MatchString(c.Incident):
+	case c.Outcome == OutcomeIncident && !register.ValidIncidentStream(c.Incident):
 		return fmt.Errorf("%w: Incident must be an incident's stream, such as incident/2026-000045", ErrCompletion)
 	case c.Outcome != OutcomeIncident && c.Incident != "":
 		return fmt.Errorf("%w: Incident is only for the outcome %q", ErrCompletion, OutcomeIncident)

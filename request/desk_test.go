@@ -426,6 +426,11 @@ func TestCompleteWithIncident(t *testing.T) {
 		{Outcome: request.OutcomeIncident},
 		{Outcome: request.OutcomeIncident, Incident: "request/2026-000001"},
 		{Outcome: request.OutcomeNoEvent, Incident: "incident/2026-000045"},
+		// Shaped like an incident's stream, but no incident package ID:
+		// year 0, number 0, padded beyond six digits.
+		{Outcome: request.OutcomeIncident, Incident: "incident/0000-000045"},
+		{Outcome: request.OutcomeIncident, Incident: "incident/2026-000000"},
+		{Outcome: request.OutcomeIncident, Incident: "incident/2026-0000045"},
 	} {
 		_, err := f.desk.Complete(ctx, id, officialActor, c)
 		require.ErrorIs(t, err, request.ErrCompletion, "%+v", c)
