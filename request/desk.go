@@ -197,16 +197,14 @@ func (d *Desk) load(ctx context.Context, id ID) (history, error) {
 		if e.Kind != register.KindRequestSubmitted {
 			continue
 		}
-		var s struct {
-			At time.Time `json:"appointment_at"`
-		}
-		_ = json.Unmarshal(e.Data, &s) // the Log checked its form
+		var at time.Time
+		_, _ = register.TimelineEntry{Data: e.Data}.Field(register.DataAppointment, &at) // the Log checked its form
 		h.submissions++
 		h.last = e
-		if h.submissions == 1 || !s.At.Equal(h.appointment) {
+		if h.submissions == 1 || !at.Equal(h.appointment) {
 			h.noticeFrom = e.Time
 		}
-		h.appointment = s.At
+		h.appointment = at
 	}
 	return h, nil
 }
@@ -224,7 +222,9 @@ func (d *Desk) State(ctx context.Context, id ID) (Status, error) {
 	}, nil
 }
 
-// submissionData is the Data of a submission entry.
+// submissionData is the Data of a submission entry. Its JSON keys are
+// [register.DataAppointment] and the Data constants of a submission, as a
+// test checks.
 type submissionData struct {
 	AppointmentAt   string          `json:"appointment_at"`
 	AppointmentEnd  string          `json:"appointment_end"`
@@ -373,7 +373,8 @@ const (
 // phone, the Command its own with the zero Via.
 var ErrVia = errors.New("request: the channel of the decision does not fit the actor")
 
-// decisionData is the Data of a decision.
+// decisionData is the Data of a decision; its JSON keys are
+// [DataDecidedBy] and [DataReceivedVia], as a test checks.
 type decisionData struct {
 	DecidedBy guideline.Role `json:"decided_by"`
 	Via       Via            `json:"received_via,omitempty"`
@@ -466,14 +467,18 @@ func (d *Desk) Complete(ctx context.Context, id ID, by register.Actor, c Complet
 	if err != nil {
 		return Receipt{}, err
 	}
-	data, err := json.Marshal(struct {
-		Outcome  Outcome `json:"outcome"`
-		Incident string  `json:"incident_stream,omitempty"`
-	}{c.Outcome, c.Incident})
+	data, err := json.Marshal(completionData{c.Outcome, c.Incident})
 	if err != nil {
 		return Receipt{}, err
 	}
 	return d.apply(ctx, id, h, lifecycle.Change[Action]{Action: ActionComplete, Actor: by, Data: data})
+}
+
+// completionData is the Data of a completion; its JSON keys are
+// [register.DataOutcome] and [DataIncidentStream], as a test checks.
+type completionData struct {
+	Outcome  Outcome `json:"outcome"`
+	Incident string  `json:"incident_stream,omitempty"`
 }
 
 // Cancel withdraws the request, in any open state: by is the responsible
