@@ -153,7 +153,10 @@ func NewDispatcher(log *register.Log, n notify.Notifier, opts *Options) *Dispatc
 	return &Dispatcher{log: log, n: n, o: opts.withDefaults(), idx: newIndex(), inflight: map[string]bool{}}
 }
 
-// Holder returns the identifier of the dispatcher's claims.
+// Holder returns the identifier the dispatcher writes in its claims
+// ([register.DataHolder]): [Options.Holder], or the random one it was
+// given ("outbox-" and 16 hexadecimal digits), so that an operator can
+// tell, from its logs, which dispatcher holds a message.
 func (d *Dispatcher) Holder() string { return d.o.Holder }
 
 // DrainStats counts what one [Dispatcher.Drain] did.

@@ -2,7 +2,11 @@ package outbox_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"time"
+
+	"golang.org/x/text/language"
 
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/notify"
@@ -57,4 +61,102 @@ func ExampleEvents() {
 	// request.submitted responsible_official
 	// message.queued responsible_official
 	// message.delivered system
+}
+
+// A dashboard of dead letters lists every reason with its description, in
+// the operator's language.
+func ExampleReasons() {
+	p := outbox.Catalog().Printer(language.Italian)
+	for _, r := range outbox.Reasons() {
+		fmt.Printf("%s: %s\n", r, r.Name(p))
+	}
+	// Output:
+	// temporary_failure: il canale di invio non era disponibile; l'invio sarà ritentato
+	// timeout: il canale di invio non ha risposto in tempo
+	// permanent_failure: il destinatario o il canale ha rifiutato il messaggio in modo definitivo
+	// attempts_exhausted: il numero massimo di tentativi di invio è stato raggiunto
+	// deadline_passed: il termine entro cui il messaggio doveva essere consegnato è scaduto
+	// content_unreadable: il contenuto del messaggio non è più leggibile
+}
+
+// An operator names each dispatcher (or reads the random name it was
+// given, for its logs): the register's claims say which one holds a
+// message.
+func ExampleDispatcher_Holder() {
+	ctx := context.Background()
+	keyring, _ := register.NewKeyring("2026-1", make([]byte, register.KeySize))
+	log, _ := register.Open(ctx, memregister.New(), &register.Options{Sealer: keyring})
+	defer log.Close()
+
+	d := outbox.NewDispatcher(log, &notifytest.Recorder{}, &outbox.Options{Holder: "worker-milano-1"})
+	fmt.Println(d.Holder())
+
+	email := notify.Message{
+		Key: "request/2026-000042/submitted/police_command", Kind: register.KindRequestSubmitted,
+		To: []notify.Recipient{{Role: guideline.RolePoliceCommand, Email: "PL.gabinettocomando@comune.milano.it"}},
+	}
+	official := register.Actor{Role: guideline.RoleResponsibleOfficial, ID: "po-3"}
+	if _, err := outbox.Queue(ctx, log, outbox.Cause{Stream: "request/2026-000042", Actor: official}, email); err != nil {
+		fmt.Println(err)
+		return
+	}
+	if _, err := d.Drain(ctx); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for e, err := range log.Stream(ctx, outbox.Stream(email.Key)) {
+		if err == nil && e.Kind == register.KindMessageClaimed {
+			var claim struct {
+				Holder string `json:"holder"`
+			}
+			_ = json.Unmarshal(e.Data, &claim)
+			fmt.Println("claimed by", claim.Holder)
+		}
+	}
+	// Output:
+	// worker-milano-1
+	// claimed by worker-milano-1
+}
+
+// A reminder is queued now, in the same append as the change that causes
+// it, to be sent the day before the appointment, and dropped if it cannot
+// be sent before the appointment.
+func ExampleEventsAt() {
+	ctx := context.Background()
+	now := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	keyring, _ := register.NewKeyring("2026-1", make([]byte, register.KeySize))
+	log, _ := register.Open(ctx, memregister.New(), &register.Options{Sealer: keyring, Now: clock})
+	defer log.Close()
+
+	appointment := time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC)
+	reminder := notify.Message{
+		Key: "request/2026-000042/reminder/area_director", Kind: "request.reminder",
+		To:      []notify.Recipient{{Role: guideline.RoleAreaDirector, Email: "direttore.area@comune.milano.it"}},
+		Subject: "Promemoria: presenza cautelativa domani", Text: "…",
+	}
+	official := register.Actor{Role: guideline.RoleResponsibleOfficial, ID: "po-3"}
+	queued, err := outbox.EventsAt(outbox.Cause{Stream: "request/2026-000042", Actor: official},
+		appointment.AddDate(0, 0, -1), appointment, reminder)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	expected := map[string]uint64{}
+	outbox.Expect(expected, queued)
+	if _, err := log.AppendBatch(ctx, expected, queued...); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	sent := &notifytest.Recorder{}
+	d := outbox.NewDispatcher(log, sent, &outbox.Options{Now: clock})
+	st, _ := d.Drain(ctx)
+	fmt.Println("today:", st.Delivered, "sent")
+	now = appointment.AddDate(0, 0, -1)
+	st, _ = d.Drain(ctx)
+	fmt.Println("the day before:", st.Delivered, "sent", sent.Keys())
+	// Output:
+	// today: 0 sent
+	// the day before: 1 sent [request/2026-000042/reminder/area_director]
 }

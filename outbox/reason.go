@@ -33,7 +33,8 @@ const (
 	ReasonUnreadable Reason = "content_unreadable"
 )
 
-// Reasons returns every reason in a stable order.
+// Reasons returns every reason in a stable order, such as for the legend
+// of a list of dead letters ([DeadLetters]).
 func Reasons() []Reason {
 	return []Reason{ReasonTemporary, ReasonTimeout, ReasonPermanent, ReasonAttemptsExhausted, ReasonDeadlinePassed, ReasonUnreadable}
 }
