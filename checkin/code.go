@@ -82,13 +82,14 @@ type Hash struct {
 var ErrHash = fmt.Errorf("checkin: invalid code hash")
 
 // HashCode returns a new hash of code with p and a random salt. The code
-// must be valid ([ValidCode]); the error never repeats it.
+// must be valid ([ValidCode]); the error never repeats it. Parameters out
+// of range give an error matching [ErrConfig].
 func HashCode(code string, p Params) (Hash, error) {
 	if !ValidCode(code) {
 		return Hash{}, &Error{Reason: ReasonCodeFormat}
 	}
 	if !p.valid() {
-		return Hash{}, fmt.Errorf("checkin: argon2id parameters out of range")
+		return Hash{}, fmt.Errorf("%w: argon2id parameters out of range", ErrConfig)
 	}
 	salt := make([]byte, saltLen)
 	if _, err := rand.Read(salt); err != nil {

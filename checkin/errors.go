@@ -41,6 +41,22 @@ var (
 	ErrCodesEqual      = errors.New("checkin: check-out and duress codes must differ")
 )
 
+// Errors that are not refusals a person reads: they concern the program
+// or its data, and are recognised with errors.Is. Their messages hold no
+// code, hash or personal data.
+var (
+	// ErrConfig means the package was set up wrong: a [Service] without
+	// a register or a code store, or argon2id [Params] out of range.
+	ErrConfig = errors.New("checkin: invalid configuration")
+	// ErrUnreadable means the sealed data of a session or of a duress
+	// alarm was opened but does not hold what this package wrote there,
+	// so its alarm cannot be raised from it.
+	ErrUnreadable = errors.New("checkin: sealed data unreadable")
+	// ErrRaisedID means a [Raiser] gave the incident another ID than the
+	// one it was given ([AlarmIncidentID]).
+	ErrRaisedID = errors.New("checkin: the raiser gave the incident another ID")
+)
+
 var sentinels = map[string]error{
 	ReasonWrongCode: ErrWrongCode, ReasonTooManyAttempts: ErrTooManyAttempts, ReasonClosed: ErrClosed,
 	ReasonUnknownSession: ErrUnknownSession, ReasonNoCodes: ErrNoCodes, ReasonCodeFormat: ErrCodeFormat,

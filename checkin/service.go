@@ -51,10 +51,11 @@ type Service struct {
 
 // NewService returns a Service that records sessions in log, under the
 // guideline g (its policy's CheckoutGracePeriod, its territories), with
-// the codes of codes. The Log needs a Sealer: the venue is sealed.
+// the codes of codes. The Log needs a Sealer: the venue is sealed. A nil
+// log or codes gives an error matching [ErrConfig].
 func NewService(log *register.Log, g guideline.Guideline, codes CodeStore, opts *Options) (*Service, error) {
 	if log == nil || codes == nil {
-		return nil, errors.New("checkin: a register and a code store are required")
+		return nil, fmt.Errorf("%w: a register and a code store are required", ErrConfig)
 	}
 	var o Options
 	if opts != nil {
@@ -303,7 +304,7 @@ func (s *Service) close(ctx context.Context, st *state, duress bool) (Session, e
 	if duress {
 		var p personal
 		if err := json.Unmarshal(pt, &p); err != nil {
-			return Session{}, errors.New("checkin: the session's sealed data is unreadable")
+			return Session{}, fmt.Errorf("%w: session %s", ErrUnreadable, st.ID)
 		}
 		p.Session = st.ID
 		alarm, err := randomName(AlarmStreamPrefix)

@@ -232,7 +232,7 @@ func (w *Watcher) raise(ctx context.Context, stream string, st *state) error {
 		}
 		var p personal
 		if err := json.Unmarshal(pt, &p); err != nil {
-			return errors.New("checkin: the alarm's sealed data is unreadable")
+			return fmt.Errorf("%w: alarm of %s", ErrUnreadable, stream)
 		}
 		inc := incident.Incident{
 			ID:    id,
@@ -257,7 +257,7 @@ func (w *Watcher) raise(ctx context.Context, stream string, st *state) error {
 		case err != nil:
 			return fmt.Errorf("checkin: raising the incident: %w", err)
 		case got != "" && got != id:
-			return fmt.Errorf("checkin: the raiser gave the incident another ID")
+			return fmt.Errorf("%w: %s instead of %s", ErrRaisedID, got, id)
 		}
 	}
 	_, err = log.Append(ctx, stream, st.Version, register.Event{
