@@ -467,7 +467,7 @@ func (d *Desk) Complete(ctx context.Context, id ID, by register.Actor, c Complet
 	if err != nil {
 		return Receipt{}, err
 	}
-	data, err := json.Marshal(completionData{c.Outcome, c.Incident})
+	data, err := json.Marshal(completionData(c))
 	if err != nil {
 		return Receipt{}, err
 	}
