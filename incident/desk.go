@@ -777,11 +777,11 @@ func (d *Desk) entries(ctx context.Context, id ID) ([]register.Entry, error) {
 // again after another writer moved it.
 const maxConflicts = 10
 
-// act applies a transition to the incident: it reads where it stands,
-// lets check refuse, and appends; when another writer moved the stream
+// act applies a transition to the incident: it reads where it stands
+// and appends; when another writer moved the stream
 // meanwhile (a note, another step), it reads again and retries.
 func (d *Desk) act(ctx context.Context, id ID, who register.Actor, action Action, step guideline.StepID, comment string,
-	extra map[string]any, report map[ReportField]string, msgs func(Status) ([]notify.Message, error), check func(Status) error) (StepRecord, error) {
+	extra map[string]any, report map[ReportField]string, msgs func(Status) ([]notify.Message, error)) (StepRecord, error) {
 	if err := checkComment(comment); err != nil {
 		return StepRecord{}, err
 	}
@@ -801,11 +801,6 @@ func (d *Desk) act(ctx context.Context, id ID, who register.Actor, action Action
 		}
 		if st.State == StateClosed {
 			return StepRecord{}, d.refuse(ErrClosed, step)
-		}
-		if check != nil {
-			if err := check(st); err != nil {
-				return StepRecord{}, err
-			}
 		}
 		var ms []notify.Message
 		if msgs != nil {
@@ -839,20 +834,28 @@ func (d *Desk) act(ctx context.Context, id ID, who register.Actor, action Action
 //
 //   - [StepAlertColleagues]: a colleague received the alarm and is coming.
 //   - [StepCallOperationsCentre]: the shift supervisor was phoned (by the
-//     colleague, or the Operations Centre confirms the call). Confirmed
-//     before step 1 by a colleague, it confirms step 1 too, by the same
-//     person. Confirmed by the reporter before step 1, it is the direct
-//     call that the guideline allows an operator alone on duty: recorded
-//     as a deviation.
+//     colleague, or the Operations Centre confirms the call). Before
+//     step 1 is confirmed:
+//   - by a colleague, it confirms step 1 too, by the same person (who
+//     phoned received the alarm): both entries in one append, all or
+//     none, the comment with step 2;
+//   - by the Operations Centre, which received the call, it is one entry
+//     that confirms both steps (the guideline has the colleague phone;
+//     the call reaching the Centre is the evidence that both happened):
+//     [Status.Confirmed] returns it for step 1 as well;
+//   - by the reporter, it is the direct call that the guideline allows
+//     an operator alone on duty: recorded as a deviation.
 //
 // The first confirmation wins: it is the transition, and the step's
 // escalation stops at once. A later one (another person's, or one that
 // lost a race with another process) is recorded as a late confirmation
 // ([KindConfirmationLate]) and returned with Late set and FirstBy; the
-// same person confirming again is not recorded twice. Nobody acknowledges
-// their own alarm: the reporter confirming step 1, or step 2 after step 1,
-// gets a [*RefusedError] matching [ErrOwnAlarm]. A role the table does
-// not allow gets a [*TransitionError]. Nothing refused is written.
+// same person confirming again is not recorded twice (their first
+// record, timely or late, is returned). Nobody acknowledges their own
+// alarm: the reporter confirming step 1, or step 2 after step 1, gets a
+// [*RefusedError] matching [ErrOwnAlarm]. A role the table does not
+// allow gets a [*TransitionError] about the step asked for. Nothing
+// refused is written.
 func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who register.Actor, comment string) (StepRecord, error) {
 	if step != StepAlertColleagues && step != StepCallOperationsCentre {
 		return StepRecord{}, d.refuse(ErrStep, step)
@@ -861,6 +864,10 @@ func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who re
 		return StepRecord{}, err
 	}
 	personal, err := stepPersonal{Comment: comment}.seal()
+	if err != nil {
+		return StepRecord{}, err
+	}
+	data, err := stepData(step, comment, nil)
 	if err != nil {
 		return StepRecord{}, err
 	}
@@ -873,40 +880,40 @@ func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who re
 		if st.State == StateClosed {
 			return StepRecord{}, d.refuse(ErrClosed, step)
 		}
-		if first, ok := st.Confirmed(step); ok && first.By == who {
-			return first, nil
+		if r, ok := st.confirmedBy(step, who); ok {
+			return r, nil
 		}
 		own := who.ID == st.Reporter && who.Role != register.RoleSystem
-		var action Action
+		change := lifecycle.Change[Action]{Actor: who, Territory: st.Territory, Guideline: st.Guideline, Data: data, Personal: personal}
+		var changes []lifecycle.Change[Action]
 		switch {
 		case step == StepAlertColleagues && st.State == StateReported:
-			action = ActionConfirmAlert
+			change.Action = ActionConfirmAlert
 		case step == StepCallOperationsCentre && st.State == StateReported && own:
-			action = ActionCallDirectly
-		case step == StepCallOperationsCentre && st.State == StateReported:
-			// The colleague phoned: they received the alarm too.
-			if _, err := d.Confirm(ctx, id, StepAlertColleagues, who, ""); err != nil {
+			change.Action = ActionCallDirectly
+			if change.Data, err = stepData(step, comment, map[string]any{DataDirectCall: true}); err != nil {
 				return StepRecord{}, err
 			}
-			continue
+		case step == StepCallOperationsCentre && st.State == StateReported:
+			change.Action = ActionConfirmCall
+			if _, err := table.Next(st.State, ActionConfirmCall, who.Role); err != nil {
+				// Not the Centre: the colleague who phoned received the
+				// alarm too, and confirms both, together.
+				first, err := d.confirmAlertFirst(st, who)
+				if err != nil {
+					return StepRecord{}, err
+				}
+				changes = append(changes, first)
+			}
 		case step == StepCallOperationsCentre && st.State == StateColleaguesAlerted:
-			action = ActionConfirmCall
+			change.Action = ActionConfirmCall
 		}
-		if own && action != ActionCallDirectly {
+		if own && change.Action != ActionCallDirectly {
 			return StepRecord{}, d.refuse(ErrOwnAlarm, step)
 		}
 		snap := lifecycle.Snapshot[State]{State: st.State, Version: st.Version}
-		data, err := stepData(step, comment, nil)
-		if err != nil {
-			return StepRecord{}, err
-		}
-		if action != "" {
-			if action == ActionCallDirectly {
-				data, _ = stepData(step, comment, map[string]any{DataDirectCall: true})
-			}
-			r, err := table.ApplyAt(ctx, d.log, id.Stream(), snap, lifecycle.Change[Action]{
-				Action: action, Actor: who, Territory: st.Territory, Guideline: st.Guideline, Data: data, Personal: personal,
-			})
+		if change.Action != "" {
+			rs, err := table.ApplyAllAt(ctx, d.log, id.Stream(), snap, append(changes, change)...)
 			if errors.Is(err, register.ErrVersionConflict) {
 				last = err
 				continue
@@ -914,21 +921,22 @@ func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who re
 			if err != nil {
 				return StepRecord{}, err
 			}
-			return StepRecord{Action: action, Step: step, State: r.State, By: who, At: r.Entry.Time, Seq: r.Entry.Seq,
-				Comment: comment != "", Deviation: action == ActionCallDirectly}, nil
+			r := rs[len(rs)-1]
+			return StepRecord{Action: change.Action, Step: step, State: r.State, By: who, At: r.Entry.Time, Seq: r.Entry.Seq,
+				Comment: comment != "", Deviation: change.Action == ActionCallDirectly}, nil
 		}
 		// The step is behind: record the confirmation as late.
 		if _, err := table.Next(confirmFrom(step), confirmAction(step), who.Role); err != nil {
 			return StepRecord{}, err
 		}
 		first, _ := st.Confirmed(step)
-		data, err = stepData(step, comment, map[string]any{DataFirstBy: actorData{Role: first.By.Role, ID: first.By.ID}})
+		late, err := stepData(step, comment, map[string]any{DataFirstBy: actorData{Role: first.By.Role, ID: first.By.ID}})
 		if err != nil {
 			return StepRecord{}, err
 		}
 		r, err := table.Annotate(ctx, d.log, id.Stream(), snap, lifecycle.Change[Action]{
 			Actor: who, Territory: st.Territory, Guideline: st.Guideline,
-			Notes: []lifecycle.Note{{Kind: KindConfirmationLate, Data: data, Personal: personal}},
+			Notes: []lifecycle.Note{{Kind: KindConfirmationLate, Data: late, Personal: personal}},
 		})
 		if errors.Is(err, register.ErrVersionConflict) {
 			last = err
@@ -941,6 +949,41 @@ func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who re
 			Comment: comment != "", Late: true, FirstBy: first.By}, nil
 	}
 	return StepRecord{}, last
+}
+
+// confirmAlertFirst returns the confirmation of step 1 that goes with
+// who's confirmation of step 2, before step 1 was confirmed. A role that
+// may confirm neither the call from st.State (the Operations Centre) nor
+// step 1 (a colleague) gets the refusal of the call, naming every role
+// that may confirm it from there.
+func (d *Desk) confirmAlertFirst(st Status, who register.Actor) (lifecycle.Change[Action], error) {
+	if _, err := table.Next(st.State, ActionConfirmAlert, who.Role); err != nil {
+		_, err := table.Next(st.State, ActionConfirmCall, who.Role)
+		var te *TransitionError
+		if errors.As(err, &te) {
+			for _, r := range confirmers(st.State) {
+				if !slices.Contains(te.Allowed, r) {
+					te.Allowed = append(te.Allowed, r)
+				}
+			}
+		}
+		return lifecycle.Change[Action]{}, err
+	}
+	data, err := stepData(StepAlertColleagues, "", nil)
+	if err != nil {
+		return lifecycle.Change[Action]{}, err
+	}
+	return lifecycle.Change[Action]{Action: ActionConfirmAlert, Actor: who, Territory: st.Territory, Guideline: st.Guideline, Data: data}, nil
+}
+
+// confirmers returns the roles that may confirm step 1 from state.
+func confirmers(from State) []guideline.Role {
+	for _, tr := range transitions {
+		if tr.From == from && tr.Action == ActionConfirmAlert {
+			return tr.Roles
+		}
+	}
+	return nil
 }
 
 // confirmFrom is the state from which a step's confirmation is a
@@ -961,7 +1004,7 @@ func (d *Desk) Dispatch(ctx context.Context, id ID, who register.Actor, target D
 	if !target.Valid() {
 		return StepRecord{}, fmt.Errorf("%w: %w", ErrInvalid, &guideline.ValidationError{Fields: []guideline.FieldError{validator().Fail(DataDispatchTarget, "oneof", "patrol police_forces both")}})
 	}
-	return d.act(ctx, id, who, ActionDispatch, StepDispatch, comment, map[string]any{DataDispatchTarget: target}, nil, nil, nil)
+	return d.act(ctx, id, who, ActionDispatch, StepDispatch, comment, map[string]any{DataDispatchTarget: target}, nil, nil)
 }
 
 // FilePatrolReport records step 4: the patrol that intervened files its
@@ -983,13 +1026,13 @@ func (d *Desk) FilePatrolReport(ctx context.Context, id ID, who register.Actor, 
 	if len(fs) > 0 {
 		return StepRecord{}, fmt.Errorf("%w: %w", ErrInvalid, &guideline.ValidationError{Fields: fs})
 	}
-	return d.act(ctx, id, who, ActionFileReport, StepPatrolReport, "", map[string]any{DataReportFields: report.Fields()}, report.clear(), nil, nil)
+	return d.act(ctx, id, who, ActionFileReport, StepPatrolReport, "", map[string]any{DataReportFields: report.Fields()}, report.clear(), nil)
 }
 
 // Evaluate records that the Command evaluated the patrol's report. Only
 // the Command evaluates.
 func (d *Desk) Evaluate(ctx context.Context, id ID, who register.Actor, comment string) (StepRecord, error) {
-	return d.act(ctx, id, who, ActionEvaluate, "", comment, nil, nil, nil, nil)
+	return d.act(ctx, id, who, ActionEvaluate, "", comment, nil, nil, nil)
 }
 
 // SharePurpose is the purpose written in the access log when the Command
@@ -1041,7 +1084,7 @@ func (d *Desk) ShareWithDirectorate(ctx context.Context, id ID, who register.Act
 		}
 		return []notify.Message{d.shareMessage(st, c, copy)}, nil
 	}
-	return d.act(ctx, id, who, ActionShare, "", comment, map[string]any{DataSharedFields: copy.Fields()}, copy.clear(), msgs, nil)
+	return d.act(ctx, id, who, ActionShare, "", comment, map[string]any{DataSharedFields: copy.Fields()}, copy.clear(), msgs)
 }
 
 // shareMessage renders the filtered copy for the Directorate.
@@ -1069,7 +1112,7 @@ func (d *Desk) shareMessage(st Status, c guideline.Contact, r PatrolReport) noti
 // Centre once called), recorded as a deviation. Closing stops every
 // escalation.
 func (d *Desk) Close(ctx context.Context, id ID, who register.Actor, comment string) (StepRecord, error) {
-	return d.act(ctx, id, who, ActionClose, "", comment, nil, nil, nil, nil)
+	return d.act(ctx, id, who, ActionClose, "", comment, nil, nil, nil)
 }
 
 // Comment is a comment left with a step, opened for a person entitled to
@@ -1100,7 +1143,11 @@ func (d *Desk) Comments(ctx context.Context, id ID, a register.Access) ([]Commen
 	var recs []StepRecord
 	for _, r := range st.Steps {
 		if r.Comment {
-			withComment = append(withComment, entries[slicesIndexSeq(entries, r.Seq)])
+			i := slices.IndexFunc(entries, func(e register.Entry) bool { return e.Seq == r.Seq })
+			if i < 0 {
+				return nil, fmt.Errorf("incident: %s: entry %d of a comment is not in the stream: %w", id, r.Seq, lifecycle.ErrUnexpectedEntry)
+			}
+			withComment = append(withComment, entries[i])
 			recs = append(recs, r)
 		}
 	}
@@ -1125,14 +1172,3 @@ func (d *Desk) Comments(ctx context.Context, id ID, a register.Access) ([]Commen
 	}
 	return out, nil
 }
-
-func slicesIndexSeq(entries []register.Entry, seq uint64) int {
-	for i, e := range entries {
-		if e.Seq == seq {
-			return i
-		}
-	}
-	return 0
-}
-
-var errUnexpected = lifecycle.ErrUnexpectedEntry

@@ -82,9 +82,10 @@ func NewEscalator(d *Desk, opts *EscalatorOptions) *Escalator {
 	return &Escalator{d: d, o: o, open: map[string]*tracked{}}
 }
 
-// escalatorKinds are the kinds an Escalator reads.
-var escalatorKinds = append(append(slices.Clone(stages), KindEscalated, KindConfirmationLate, register.KindMessageDeadLettered),
-	register.FollowUpKinds()...)
+// escalatorKinds are the kinds an Escalator reads: every kind an
+// incident's stream may hold (its fold needs them all), and the dead
+// letters.
+var escalatorKinds = slices.Concat(stages, Notes(), []string{register.KindMessageDeadLettered})
 
 // catchUp reads the entries appended since the previous call.
 func (x *Escalator) catchUp(ctx context.Context) error {

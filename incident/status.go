@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/internal/lifecycle"
 	"github.com/sostegno/sostegno/register"
 )
 
@@ -182,10 +183,33 @@ func (s Status) Silent() bool { return s.AlarmCause == register.AlarmDuress }
 func (s Status) Open() bool { return s.State != StateNew && s.State != StateClosed }
 
 // Confirmed returns the first record of step (its confirmation, or the
-// dispatch or report of steps 3 and 4), if any.
+// dispatch or report of steps 3 and 4), if any. For step 1 with no
+// record of its own, the Operations Centre's confirmation of the call
+// confirms it too (see [Desk.Confirm]); a direct call does not.
 func (s Status) Confirmed(step guideline.StepID) (StepRecord, bool) {
 	for _, r := range s.Steps {
 		if r.Step == step && !r.Late {
+			return r, true
+		}
+	}
+	if step == StepAlertColleagues {
+		for _, r := range s.Steps {
+			if r.Step == StepCallOperationsCentre && !r.Late && !r.Deviation {
+				return r, true
+			}
+		}
+	}
+	return StepRecord{}, false
+}
+
+// confirmedBy returns who's record of step: their confirmation that came
+// first, or their late one.
+func (s Status) confirmedBy(step guideline.StepID, who register.Actor) (StepRecord, bool) {
+	if first, ok := s.Confirmed(step); ok && first.By == who {
+		return first, true
+	}
+	for _, r := range s.Steps {
+		if r.Late && r.Step == step && r.By == who {
 			return r, true
 		}
 	}
@@ -208,27 +232,31 @@ func (s Status) pending() (guideline.StepID, time.Time, bool) {
 // transitions is the table, read once.
 var transitions = table.Transitions()
 
-// foldStatus replays an incident's entries, in order. Entries of unknown
-// kinds are refused, as the table's fold refuses them.
+// foldStatus replays an incident's entries, in order, with the table's
+// own step (lifecycle.Table.Step), so that it refuses what the table's
+// fold refuses and reaches the state it reaches; it reads besides the
+// facts of each entry.
 func foldStatus(id ID, entries []register.Entry) (Status, error) {
 	st := Status{ID: id, State: StateNew}
 	for _, e := range entries {
-		if err := st.apply(e); err != nil {
-			return Status{}, err
+		next, tr, note, err := table.Step(lifecycle.Snapshot[State]{State: st.State, Version: st.Version}, e)
+		if err != nil {
+			return Status{}, fmt.Errorf("incident: %s: %w", id, err)
 		}
+		if note {
+			st.note(e)
+		} else {
+			st.transition(tr, e)
+		}
+		st.State, st.Version = next.State, next.Version
 	}
 	return st, nil
 }
 
-// apply folds one entry.
-func (st *Status) apply(e register.Entry) error {
-	if e.Version != st.Version+1 {
-		return fmt.Errorf("incident: %s: entry %d has version %d after %d", st.ID, e.Seq, e.Version, st.Version)
-	}
-	i := slices.IndexFunc(transitions, func(t Transition) bool { return t.From == st.State && t.Kind == e.Kind })
+// note folds the entry of a note: a late confirmation, an escalation, a
+// follow-up.
+func (st *Status) note(e register.Entry) {
 	switch {
-	case i >= 0:
-		st.transition(transitions[i], e)
 	case e.Kind == KindConfirmationLate:
 		var d struct {
 			Step    guideline.StepID `json:"step"`
@@ -261,11 +289,7 @@ func (st *Status) apply(e register.Entry) error {
 		}
 		_ = json.Unmarshal(e.Data, &d)
 		st.FollowUps = append(st.FollowUps, FollowUpRecord{Kind: e.Kind, By: e.Actor, At: e.Time, Seq: e.Seq, Comment: d.Comment})
-	default:
-		return fmt.Errorf("incident: %s: entry %d of kind %q in state %q: %w", st.ID, e.Seq, e.Kind, st.State, errUnexpected)
 	}
-	st.Version = e.Version
-	return nil
 }
 
 func confirmAction(step guideline.StepID) Action {
@@ -277,7 +301,6 @@ func confirmAction(step guideline.StepID) Action {
 
 // transition folds the entry of a transition.
 func (st *Status) transition(t Transition, e register.Entry) {
-	st.State = t.To
 	if t.Action == ActionReport {
 		var d struct {
 			Kinds Kinds `json:"incident_kinds"`
