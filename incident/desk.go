@@ -16,6 +16,7 @@ import (
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/internal/lifecycle"
 	"github.com/sostegno/sostegno/notify"
+	"github.com/sostegno/sostegno/outbox"
 	"github.com/sostegno/sostegno/register"
 )
 
@@ -314,10 +315,16 @@ func (d *Desk) Report(ctx context.Context, inc Incident) (Receipt, error) {
 // official and the direct call script to the reporter, with an
 // escalation entry.
 //
+// Staff on duty who cannot be a message's recipient are left out of the
+// alert (see [Colleagues]) and reported through [Options.OnError].
+//
 // Safety first: if the register cannot be written, the same messages go
 // out at once directly through [Options.Notifier], concurrently (a slow
 // channel never delays another), and the error is a [*NotRecordedError]
-// wrapping [ErrNotRecorded], which says that the record is missing.
+// wrapping [ErrNotRecorded], which says that the record is missing. A
+// message the outbox refuses as invalid (an error wrapping
+// outbox.ErrInvalidMessage) is not the register's failure: that error
+// is returned as it is, and nothing is recorded or sent.
 func (d *Desk) ReportAs(ctx context.Context, by register.Actor, inc Incident) (Receipt, error) {
 	return d.report(ctx, by, inc, "")
 }
@@ -374,7 +381,8 @@ func (d *Desk) report(ctx context.Context, by register.Actor, inc Incident, caus
 	if err != nil {
 		d.onError(fmt.Errorf("incident: roster: %w", err))
 	}
-	cols := Colleagues(onDuty, inc.Reporter)
+	cols, err := onDutyColleagues(onDuty, inc.Reporter)
+	d.onError(err)
 	var official *Staff
 	if len(cols) == 0 {
 		if o, err := d.roster.ResponsibleOfficial(ctx, inc.Territory(), now); err == nil {
@@ -437,7 +445,9 @@ func (d *Desk) report(ctx context.Context, by register.Actor, inc Incident, caus
 				rc.Messages = append(rc.Messages, m.Key)
 			}
 			return rc, nil
-		case errors.As(err, &te), errors.Is(err, lifecycle.ErrNotANote):
+		case errors.As(err, &te), errors.Is(err, lifecycle.ErrNotANote), errors.Is(err, outbox.ErrInvalidMessage):
+			// Not the register's fault: sending the same directly would
+			// not mend it.
 			return Receipt{}, err
 		case errors.Is(err, register.ErrVersionConflict) && given:
 			return Receipt{}, fmt.Errorf("%w: %w", ErrIDTaken, err)

@@ -380,7 +380,8 @@ func (x *Escalator) realert(ctx context.Context, st Status, inc Incident, step g
 	if err != nil {
 		return nil, err
 	}
-	cols := Colleagues(onDuty, inc.Reporter)
+	cols, err := onDutyColleagues(onDuty, inc.Reporter)
+	d.onError(err)
 	if step == StepCallOperationsCentre {
 		first, _ := st.Confirmed(StepAlertColleagues)
 		for _, c := range cols {
