@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -596,17 +597,15 @@ func (d *Desk) sendDirect(ctx context.Context, inc Incident, now time.Time, cols
 }
 
 // provisionalID returns an ID for the messages of a report that could not
-// be given one from the register: the year and a random number in the
-// upper half of the range, where the register's own numbering does not
+// be given one from the register: the year and a random number from
+// ProvisionalNumberBase up to AlarmNumberBase (excluded), a range that
+// neither the Desk's numbering nor the alarms of check-in sessions
 // reach.
 func (d *Desk) provisionalID(now time.Time) ID {
-	var b [5]byte
+	var b [8]byte
 	_, _ = rand.Read(b[:])
-	n := uint64(0)
-	for _, x := range b {
-		n = n<<8 | uint64(x)
-	}
-	id, _ := NewID(now.In(d.g.Location()).Year(), MaxIDNumber/2+n%(MaxIDNumber/2))
+	n := binary.BigEndian.Uint64(b[:]) % (AlarmNumberBase - ProvisionalNumberBase)
+	id, _ := NewID(now.In(d.g.Location()).Year(), ProvisionalNumberBase+n)
 	return id
 }
 
@@ -633,7 +632,7 @@ func (d *Desk) scanIDs(ctx context.Context) error {
 			return err
 		}
 		d.seen = e.Seq
-		if y, n, ok := splitID(e.Stream); ok && n > d.highest[y] && n <= MaxIDNumber/2 {
+		if y, n, ok := splitID(e.Stream); ok && n > d.highest[y] && n < ProvisionalNumberBase {
 			d.highest[y] = n
 		}
 	}
