@@ -263,8 +263,8 @@ func (e *NotRecordedError) Message(tag language.Tag) string {
 }
 
 // sealedReport is the sealed part of a report: the staff's names and
-// contacts, the venue as reported (its address, and its name when
-// private), and the personal data of the incident.
+// contacts, the venue as reported (its name and address), and the
+// personal data of the incident.
 type sealedReport struct {
 	Reporter      Staff            `json:"reporter"`
 	StaffInvolved []Staff          `json:"staff_involved,omitempty"`
@@ -272,20 +272,16 @@ type sealedReport struct {
 	Personal      json.RawMessage  `json:"personal,omitempty"`
 }
 
-// venueData is the venue in a report's Data: its territory, and its name
-// unless it is private; never its address (see [DataVenue]).
+// venueData is the venue in a report's Data: its territory, and whether
+// it is private; never its name nor its address (see [DataVenue]).
 type venueData struct {
-	Name      string `json:"name,omitempty"`
 	Territory string `json:"territory,omitempty"`
 	Private   bool   `json:"private,omitempty"`
 }
 
 // venueData returns what Data says of inc's venue.
 func (inc Incident) venueData() venueData {
-	if inc.PrivateVenue {
-		return venueData{Territory: inc.Venue.Territory, Private: true}
-	}
-	return venueData{Name: inc.Venue.Name, Territory: inc.Venue.Territory}
+	return venueData{Territory: inc.Venue.Territory, Private: inc.PrivateVenue}
 }
 
 // maxIDAttempts bounds how many IDs a report tries when other writers
@@ -305,9 +301,9 @@ func (d *Desk) Report(ctx context.Context, inc Incident) (Receipt, error) {
 // of the year.
 //
 // In one append it records the report (the aggressor, the description,
-// the staff's names and the venue's address sealed; Data with
-// register.DataIncidentKind, the kinds, the venue's territory and name,
-// the name only when the venue is not private, and the staff numbers)
+// the staff's names and the venue's name and address sealed; Data with
+// register.DataIncidentKind, the kinds, the venue's territory and
+// whether it is private, and the staff numbers)
 // and queues, Urgent, the alert
 // ([Alert]) to the colleagues on duty at the venue ([Roster.OnDuty]) and
 // the call script ([CallScript]) to the first of them, who must phone the
@@ -1071,11 +1067,24 @@ func (d *Desk) ShareWithDirectorate(ctx context.Context, id ID, who register.Act
 	if st.patrol.Seq == 0 {
 		return StepRecord{}, d.refuse(ErrNoPatrolReport, StepPatrolReport)
 	}
-	clear, err := d.log.Unseal(ctx, register.Access{Actor: who, Purpose: SharePurpose}, st.patrol)
+	// The message names the venue, sealed in the report: opened with the
+	// patrol's report, in one access, only when it is needed.
+	c, send := d.g.Contact(guideline.RoleSocialPolicyDirectorate)
+	send = send && c.Email != ""
+	toOpen := []register.Entry{st.patrol}
+	if send && !st.PrivateVenue {
+		toOpen = append(toOpen, st.report)
+	}
+	opened, err := d.log.UnsealBatch(ctx, register.Access{Actor: who, Purpose: SharePurpose}, toOpen)
 	if err != nil {
 		return StepRecord{}, err
 	}
-	sp, err := openStep(clear)
+	for _, o := range opened {
+		if o.Err != nil {
+			return StepRecord{}, o.Err
+		}
+	}
+	sp, err := openStep(opened[0].Plain)
 	if err != nil {
 		return StepRecord{}, err
 	}
@@ -1085,21 +1094,28 @@ func (d *Desk) ShareWithDirectorate(ctx context.Context, id ID, who register.Act
 			return StepRecord{}, d.refuse(ErrShareField, StepPatrolReport)
 		}
 	}
+	var venue string
+	if len(opened) > 1 {
+		inc := st.incident()
+		if err := inc.unseal(opened[1].Plain); err != nil {
+			return StepRecord{}, fmt.Errorf("incident: %s: entry %d: %w", id, st.report.Seq, err)
+		}
+		venue = inc.Venue.Name
+	}
 	copy := report.Filter(fields...)
 	msgs := func(st Status) ([]notify.Message, error) {
-		c, ok := d.g.Contact(guideline.RoleSocialPolicyDirectorate)
-		if !ok || c.Email == "" {
+		if !send {
 			return nil, nil
 		}
-		return []notify.Message{d.shareMessage(st, c, copy)}, nil
+		return []notify.Message{d.shareMessage(st, c, venue, copy)}, nil
 	}
 	return d.act(ctx, id, who, ActionShare, "", comment, map[string]any{DataSharedFields: copy.Fields()}, copy.clear(), msgs)
 }
 
-// shareMessage renders the filtered copy for the Directorate.
-func (d *Desk) shareMessage(st Status, c guideline.Contact, r PatrolReport) notify.Message {
+// shareMessage renders the filtered copy for the Directorate, naming
+// the venue (as the sealed report gives it) unless it is private.
+func (d *Desk) shareMessage(st Status, c guideline.Contact, venue string, r PatrolReport) notify.Message {
 	p := d.o.Catalog.Printer(d.o.Language)
-	venue := st.Venue.Name
 	if st.PrivateVenue {
 		venue = p.Sprintf(keyPrivateVenue)
 	}

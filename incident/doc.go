@@ -180,20 +180,22 @@
 // who raised it, so that colleagues know whom to help. They are sealed in
 // the report all the same, with the rest of what [Desk.Open] returns.
 //
-// The venue follows one rule. Its address is always sealed, never in the
-// report's clear Data: an office's address is no secret, but a report
-// from a home visit gives the service user's, and one rule for every
-// report means it can never slip into the register's clear part, a
-// timeline exported to another system ([Desk.Timeline]) or an export.
-// Data keeps the venue's territory, for the monitoring, and its name,
-// unless the report marks the venue private ([Incident.PrivateVenue]: a
-// home, or any place whose name says who lives there), when the name is
-// sealed with the address and Data says only "private" ([DataVenue],
-// [Status.Venue]). The checkin package marks every session's venue
-// private. The messages, which must tell the staff where to go, carry the
-// name and the address; they are sealed in the outbox like everything
-// personal, and the [Escalator] reads the venue back from the sealed
-// report, with an entry in the access log ([EscalationPurpose]).
+// The venue follows one rule. Its name and address are always sealed,
+// never in the report's clear Data: an office's name and address are no
+// secret, but a report from a home visit, made in a hurry, gives the
+// service user's, and one rule for every report means they can never
+// slip into the register's clear part, a timeline exported to another
+// system ([Desk.Timeline]) or an export. Data keeps the venue's
+// territory, for the monitoring, and whether the report marks the venue
+// private ([Incident.PrivateVenue]: a home, or any place whose name says
+// who lives there), which changes only the wording of the copy shared
+// with the Directorate ([DataVenue], [Status.Venue]). The checkin
+// package marks every session's venue private. The messages, which must
+// tell the staff where to go, carry the name and the address; they are
+// sealed in the outbox like everything personal. Whatever shows the
+// venue later reads it back from the sealed report, with an entry in
+// the access log: [Desk.Open], the [Escalator] ([EscalationPurpose]),
+// the sharing with the Directorate ([SharePurpose]).
 //
 // # What a report may lack
 //

@@ -16,11 +16,12 @@ import (
 // hold codes, staff numbers and counts, never personal data.
 const (
 	// DataVenue, in the report: the venue, as an object with its
-	// territory and its name, or, for a private venue
-	// ([Incident.PrivateVenue]), its territory and "private": true.
-	// Never its address, which is sealed in every report: an office's
-	// address is no secret, but one rule for all means a home address
-	// never reaches the clear part of the register.
+	// territory, and "private": true for a private venue
+	// ([Incident.PrivateVenue]). Never its name nor its address, which
+	// are sealed in every report: an office's name is no secret, but one
+	// rule for all means that a home visit reported in a hurry, without
+	// the venue marked private, never writes whose home it was into the
+	// clear part of the register.
 	DataVenue = "venue"
 	// DataInjured, in the report: whether someone is hurt.
 	DataInjured = "injured"
@@ -133,11 +134,13 @@ type Status struct {
 	// Kinds are the kinds of violent event.
 	Kinds Kinds
 	// Venue is where it happened, as the report's Data says: the
-	// territory and the name (empty for a private venue), never the
-	// address, which is sealed (see [Desk.Open]).
+	// territory only. The name and the address are sealed in every
+	// report: [Desk.Open] returns them, with an entry in the access log
+	// (the [Escalator] reads them the same way).
 	Venue guideline.Venue
 	// PrivateVenue reports that the venue is private
-	// ([Incident.PrivateVenue]): its name is sealed with its address.
+	// ([Incident.PrivateVenue]): the messages that come later (the
+	// sharing with the Directorate) do not name it.
 	PrivateVenue bool
 	// Injured and PeoplePresent are as reported.
 	Injured bool
@@ -305,8 +308,8 @@ func (st *Status) transition(t Transition, e register.Entry) {
 		var d struct {
 			Kinds Kinds `json:"incident_kinds"`
 			Venue struct {
-				guideline.Venue
-				Private bool `json:"private"`
+				Territory string `json:"territory"`
+				Private   bool   `json:"private"`
 			} `json:"venue"`
 			Injured  bool     `json:"injured"`
 			People   int      `json:"people_present"`
@@ -317,7 +320,7 @@ func (st *Status) transition(t Transition, e register.Entry) {
 		}
 		_ = json.Unmarshal(e.Data, &d)
 		st.AlarmCause = d.Cause
-		st.Guideline, st.Territory, st.Kinds, st.Venue, st.PrivateVenue = e.Guideline, e.Territory, d.Kinds, d.Venue.Venue, d.Venue.Private
+		st.Guideline, st.Territory, st.Kinds, st.Venue, st.PrivateVenue = e.Guideline, e.Territory, d.Kinds, guideline.Venue{Territory: d.Venue.Territory}, d.Venue.Private
 		st.Injured, st.PeoplePresent, st.Reporter, st.Alerted, st.Caller = d.Injured, d.People, d.Reporter, d.Alerted, d.Caller
 		st.ReportedBy, st.ReportedAt, st.report = e.Actor, e.Time, e
 		return
