@@ -839,17 +839,19 @@ func (d *Desk) act(ctx context.Context, id ID, who register.Actor, action Action
 //
 //   - [StepAlertColleagues]: a colleague received the alarm and is coming.
 //   - [StepCallOperationsCentre]: the shift supervisor was phoned (by the
-//     colleague, or the Operations Centre confirms the call). Before
-//     step 1 is confirmed:
-//   - by a colleague, it confirms step 1 too, by the same person (who
-//     phoned received the alarm): both entries in one append, all or
-//     none, the comment with step 2;
-//   - by the Operations Centre, which received the call, it is one entry
-//     that confirms both steps (the guideline has the colleague phone;
-//     the call reaching the Centre is the evidence that both happened):
-//     [Status.Confirmed] returns it for step 1 as well;
-//   - by the reporter, it is the direct call that the guideline allows
-//     an operator alone on duty: recorded as a deviation.
+//     colleague, or the Operations Centre confirms the call).
+//
+// Step 2 confirmed before step 1 is one of three facts, by who confirms:
+//
+//   - A colleague: they phoned, so they received the alarm too. It
+//     confirms step 1 as well, by the same person: both entries in one
+//     append, all or none, the comment with step 2.
+//   - The Operations Centre: it received the call, which the guideline
+//     has the colleague make, and that is the evidence that both steps
+//     happened. One entry of the Centre confirms both (no deviation);
+//     [Status.Confirmed] returns it for step 1 as well.
+//   - The reporter: the direct call that the guideline allows an
+//     operator alone on duty, recorded as a deviation.
 //
 // The first confirmation wins: it is the transition, and the step's
 // escalation stops at once. A later one (another person's, or one that

@@ -52,7 +52,10 @@
 // only the patrol files its report, only the Command evaluates it and
 // decides what to share. The operator alone on duty may call the
 // Operations Centre directly (Reported → OperationsCentreCalled): allowed,
-// and marked as a deviation (Transition.Deviation). A refused transition
+// and marked as a deviation (Transition.Deviation). The Operations Centre
+// confirming the call before anyone confirmed step 1 takes the same way
+// without a deviation: the call it received attests both steps. A
+// refused transition
 // is a [*TransitionError] (the same type as request's), and nothing is
 // written. Two notes record facts without changing the state:
 // [KindConfirmationLate] and [KindEscalated] ([Notes]).
