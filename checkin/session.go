@@ -124,10 +124,12 @@ const (
 
 // AlarmNumberBase is added to the register sequence number of the entry
 // recording an alarm's intent ([KindMissed] or [KindDuressRaised]) to
-// make the number of its incident: incident numbers from 900 000 000 000
-// are reserved to the alarms of check-in sessions, which a municipality's
-// own numbering (from 1 each year) never reaches.
-const AlarmNumberBase = 900_000_000_000
+// make the number of its incident: incident numbers above
+// incident.AlarmNumberBase (900 000 000 000), the same constant, are
+// reserved to the alarms of check-in sessions, which neither a
+// municipality's own numbering nor the provisional IDs of unrecorded
+// reports reach.
+const AlarmNumberBase = incident.AlarmNumberBase
 
 // AlarmIncidentID returns the ID of the incident raised by the alarm
 // whose intent is the entry e: year of e's time in loc, number

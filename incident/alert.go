@@ -64,16 +64,45 @@ type Alert struct {
 
 // Colleagues returns the staff of onDuty who should receive the alarm
 // raised by reporter: everyone but the reporter, each once (by ID), in
-// the order given.
+// the order given, without the staff who cannot be a message's
+// recipient (not valid as [Staff]: no name, a role that is not one of
+// the guideline's, a malformed address). A [Desk] reports those through
+// [Options.OnError], with [ErrRosterStaff].
 func Colleagues(onDuty []Staff, reporter Staff) []Staff {
+	out, _ := onDutyColleagues(onDuty, reporter)
+	return out
+}
+
+// ErrRosterStaff is wrapped by the error a [Desk] reports through
+// [Options.OnError] when the roster names, among the staff on duty,
+// someone who cannot be a message's recipient (see [Colleagues]).
+var ErrRosterStaff = errors.New("incident: roster: staff on duty who cannot receive the alert")
+
+// onDutyColleagues is [Colleagues], and the fields of the staff it dropped as
+// invalid (field paths, never values), or nil.
+func onDutyColleagues(onDuty []Staff, reporter Staff) ([]Staff, error) {
 	out := make([]Staff, 0, len(onDuty))
+	v := validator()
+	var bad []string
+	dropped := 0
 	for _, s := range onDuty {
 		if s.ID == reporter.ID || slices.ContainsFunc(out, func(o Staff) bool { return o.ID == s.ID }) {
 			continue
 		}
+		if fs := structErrors(v, s); len(fs) > 0 {
+			for _, f := range fs {
+				bad = append(bad, f.Path)
+			}
+			dropped++
+			continue
+		}
 		out = append(out, s)
 	}
-	return out
+	if bad == nil {
+		return out, nil
+	}
+	slices.Sort(bad)
+	return out, fmt.Errorf("%w: %d left out (%s)", ErrRosterStaff, dropped, strings.Join(slices.Compact(bad), ", "))
 }
 
 // Message renders the alert as an Urgent message in a.Language, with a

@@ -186,6 +186,11 @@ func (c *checker) walk(entries []register.TimelineEntry) {
 			}
 			maxAny = stage
 			c.first[stage] = i
+			// The Operations Centre confirming the call before anyone
+			// confirmed step 1 confirms both (see Desk.Confirm).
+			if stage == stCalled && !c.has(stAlerted) && e.Actor.Role == guideline.RoleOperationsCentre {
+				c.first[stAlerted] = i
+			}
 			if stage != stClosed {
 				c.max = stage
 			}
@@ -229,7 +234,7 @@ func (c *checker) steps(entries []register.TimelineEntry, now time.Time) {
 		}
 		return
 	}
-	direct := c.has(stCalled) && (!c.has(stAlerted) || c.first[stAlerted] > c.first[stCalled])
+	direct := c.has(stCalled) && !c.has(stAlerted)
 	if direct {
 		c.add(FindingDirectCall, guideline.SeverityWarning, stCalled, c.first[stCalled])
 	}

@@ -3,6 +3,7 @@ package incident
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"github.com/sostegno/sostegno/guideline"
 	"github.com/sostegno/sostegno/internal/lifecycle"
 	"github.com/sostegno/sostegno/notify"
+	"github.com/sostegno/sostegno/outbox"
 	"github.com/sostegno/sostegno/register"
 )
 
@@ -261,8 +263,8 @@ func (e *NotRecordedError) Message(tag language.Tag) string {
 }
 
 // sealedReport is the sealed part of a report: the staff's names and
-// contacts, the venue as reported (its address, and its name when
-// private), and the personal data of the incident.
+// contacts, the venue as reported (its name and address), and the
+// personal data of the incident.
 type sealedReport struct {
 	Reporter      Staff            `json:"reporter"`
 	StaffInvolved []Staff          `json:"staff_involved,omitempty"`
@@ -270,20 +272,16 @@ type sealedReport struct {
 	Personal      json.RawMessage  `json:"personal,omitempty"`
 }
 
-// venueData is the venue in a report's Data: its territory, and its name
-// unless it is private; never its address (see [DataVenue]).
+// venueData is the venue in a report's Data: its territory, and whether
+// it is private; never its name nor its address (see [DataVenue]).
 type venueData struct {
-	Name      string `json:"name,omitempty"`
 	Territory string `json:"territory,omitempty"`
 	Private   bool   `json:"private,omitempty"`
 }
 
 // venueData returns what Data says of inc's venue.
 func (inc Incident) venueData() venueData {
-	if inc.PrivateVenue {
-		return venueData{Territory: inc.Venue.Territory, Private: true}
-	}
-	return venueData{Name: inc.Venue.Name, Territory: inc.Venue.Territory}
+	return venueData{Territory: inc.Venue.Territory, Private: inc.PrivateVenue}
 }
 
 // maxIDAttempts bounds how many IDs a report tries when other writers
@@ -303,9 +301,9 @@ func (d *Desk) Report(ctx context.Context, inc Incident) (Receipt, error) {
 // of the year.
 //
 // In one append it records the report (the aggressor, the description,
-// the staff's names and the venue's address sealed; Data with
-// register.DataIncidentKind, the kinds, the venue's territory and name,
-// the name only when the venue is not private, and the staff numbers)
+// the staff's names and the venue's name and address sealed; Data with
+// register.DataIncidentKind, the kinds, the venue's territory and
+// whether it is private, and the staff numbers)
 // and queues, Urgent, the alert
 // ([Alert]) to the colleagues on duty at the venue ([Roster.OnDuty]) and
 // the call script ([CallScript]) to the first of them, who must phone the
@@ -314,10 +312,16 @@ func (d *Desk) Report(ctx context.Context, inc Incident) (Receipt, error) {
 // official and the direct call script to the reporter, with an
 // escalation entry.
 //
+// Staff on duty who cannot be a message's recipient are left out of the
+// alert (see [Colleagues]) and reported through [Options.OnError].
+//
 // Safety first: if the register cannot be written, the same messages go
 // out at once directly through [Options.Notifier], concurrently (a slow
 // channel never delays another), and the error is a [*NotRecordedError]
-// wrapping [ErrNotRecorded], which says that the record is missing.
+// wrapping [ErrNotRecorded], which says that the record is missing. A
+// message the outbox refuses as invalid (an error wrapping
+// outbox.ErrInvalidMessage) is not the register's failure: that error
+// is returned as it is, and nothing is recorded or sent.
 func (d *Desk) ReportAs(ctx context.Context, by register.Actor, inc Incident) (Receipt, error) {
 	return d.report(ctx, by, inc, "")
 }
@@ -374,7 +378,8 @@ func (d *Desk) report(ctx context.Context, by register.Actor, inc Incident, caus
 	if err != nil {
 		d.onError(fmt.Errorf("incident: roster: %w", err))
 	}
-	cols := Colleagues(onDuty, inc.Reporter)
+	cols, err := onDutyColleagues(onDuty, inc.Reporter)
+	d.onError(err)
 	var official *Staff
 	if len(cols) == 0 {
 		if o, err := d.roster.ResponsibleOfficial(ctx, inc.Territory(), now); err == nil {
@@ -437,7 +442,9 @@ func (d *Desk) report(ctx context.Context, by register.Actor, inc Incident, caus
 				rc.Messages = append(rc.Messages, m.Key)
 			}
 			return rc, nil
-		case errors.As(err, &te), errors.Is(err, lifecycle.ErrNotANote):
+		case errors.As(err, &te), errors.Is(err, lifecycle.ErrNotANote), errors.Is(err, outbox.ErrInvalidMessage):
+			// Not the register's fault: sending the same directly would
+			// not mend it.
 			return Receipt{}, err
 		case errors.Is(err, register.ErrVersionConflict) && given:
 			return Receipt{}, fmt.Errorf("%w: %w", ErrIDTaken, err)
@@ -586,17 +593,15 @@ func (d *Desk) sendDirect(ctx context.Context, inc Incident, now time.Time, cols
 }
 
 // provisionalID returns an ID for the messages of a report that could not
-// be given one from the register: the year and a random number in the
-// upper half of the range, where the register's own numbering does not
+// be given one from the register: the year and a random number from
+// ProvisionalNumberBase up to AlarmNumberBase (excluded), a range that
+// neither the Desk's numbering nor the alarms of check-in sessions
 // reach.
 func (d *Desk) provisionalID(now time.Time) ID {
-	var b [5]byte
+	var b [8]byte
 	_, _ = rand.Read(b[:])
-	n := uint64(0)
-	for _, x := range b {
-		n = n<<8 | uint64(x)
-	}
-	id, _ := NewID(now.In(d.g.Location()).Year(), MaxIDNumber/2+n%(MaxIDNumber/2))
+	n := binary.BigEndian.Uint64(b[:]) % (AlarmNumberBase - ProvisionalNumberBase)
+	id, _ := NewID(now.In(d.g.Location()).Year(), ProvisionalNumberBase+n)
 	return id
 }
 
@@ -623,7 +628,7 @@ func (d *Desk) scanIDs(ctx context.Context) error {
 			return err
 		}
 		d.seen = e.Seq
-		if y, n, ok := splitID(e.Stream); ok && n > d.highest[y] && n <= MaxIDNumber/2 {
+		if y, n, ok := splitID(e.Stream); ok && n > d.highest[y] && n < ProvisionalNumberBase {
 			d.highest[y] = n
 		}
 	}
@@ -777,11 +782,11 @@ func (d *Desk) entries(ctx context.Context, id ID) ([]register.Entry, error) {
 // again after another writer moved it.
 const maxConflicts = 10
 
-// act applies a transition to the incident: it reads where it stands,
-// lets check refuse, and appends; when another writer moved the stream
+// act applies a transition to the incident: it reads where it stands
+// and appends; when another writer moved the stream
 // meanwhile (a note, another step), it reads again and retries.
 func (d *Desk) act(ctx context.Context, id ID, who register.Actor, action Action, step guideline.StepID, comment string,
-	extra map[string]any, report map[ReportField]string, msgs func(Status) ([]notify.Message, error), check func(Status) error) (StepRecord, error) {
+	extra map[string]any, report map[ReportField]string, msgs func(Status) ([]notify.Message, error)) (StepRecord, error) {
 	if err := checkComment(comment); err != nil {
 		return StepRecord{}, err
 	}
@@ -801,11 +806,6 @@ func (d *Desk) act(ctx context.Context, id ID, who register.Actor, action Action
 		}
 		if st.State == StateClosed {
 			return StepRecord{}, d.refuse(ErrClosed, step)
-		}
-		if check != nil {
-			if err := check(st); err != nil {
-				return StepRecord{}, err
-			}
 		}
 		var ms []notify.Message
 		if msgs != nil {
@@ -839,20 +839,30 @@ func (d *Desk) act(ctx context.Context, id ID, who register.Actor, action Action
 //
 //   - [StepAlertColleagues]: a colleague received the alarm and is coming.
 //   - [StepCallOperationsCentre]: the shift supervisor was phoned (by the
-//     colleague, or the Operations Centre confirms the call). Confirmed
-//     before step 1 by a colleague, it confirms step 1 too, by the same
-//     person. Confirmed by the reporter before step 1, it is the direct
-//     call that the guideline allows an operator alone on duty: recorded
-//     as a deviation.
+//     colleague, or the Operations Centre confirms the call).
+//
+// Step 2 confirmed before step 1 is one of three facts, by who confirms:
+//
+//   - A colleague: they phoned, so they received the alarm too. It
+//     confirms step 1 as well, by the same person: both entries in one
+//     append, all or none, the comment with step 2.
+//   - The Operations Centre: it received the call, which the guideline
+//     has the colleague make, and that is the evidence that both steps
+//     happened. One entry of the Centre confirms both (no deviation);
+//     [Status.Confirmed] returns it for step 1 as well.
+//   - The reporter: the direct call that the guideline allows an
+//     operator alone on duty, recorded as a deviation.
 //
 // The first confirmation wins: it is the transition, and the step's
 // escalation stops at once. A later one (another person's, or one that
 // lost a race with another process) is recorded as a late confirmation
 // ([KindConfirmationLate]) and returned with Late set and FirstBy; the
-// same person confirming again is not recorded twice. Nobody acknowledges
-// their own alarm: the reporter confirming step 1, or step 2 after step 1,
-// gets a [*RefusedError] matching [ErrOwnAlarm]. A role the table does
-// not allow gets a [*TransitionError]. Nothing refused is written.
+// same person confirming again is not recorded twice (their first
+// record, timely or late, is returned). Nobody acknowledges their own
+// alarm: the reporter confirming step 1, or step 2 after step 1, gets a
+// [*RefusedError] matching [ErrOwnAlarm]. A role the table does not
+// allow gets a [*TransitionError] about the step asked for. Nothing
+// refused is written.
 func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who register.Actor, comment string) (StepRecord, error) {
 	if step != StepAlertColleagues && step != StepCallOperationsCentre {
 		return StepRecord{}, d.refuse(ErrStep, step)
@@ -861,6 +871,10 @@ func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who re
 		return StepRecord{}, err
 	}
 	personal, err := stepPersonal{Comment: comment}.seal()
+	if err != nil {
+		return StepRecord{}, err
+	}
+	data, err := stepData(step, comment, nil)
 	if err != nil {
 		return StepRecord{}, err
 	}
@@ -873,40 +887,40 @@ func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who re
 		if st.State == StateClosed {
 			return StepRecord{}, d.refuse(ErrClosed, step)
 		}
-		if first, ok := st.Confirmed(step); ok && first.By == who {
-			return first, nil
+		if r, ok := st.confirmedBy(step, who); ok {
+			return r, nil
 		}
 		own := who.ID == st.Reporter && who.Role != register.RoleSystem
-		var action Action
+		change := lifecycle.Change[Action]{Actor: who, Territory: st.Territory, Guideline: st.Guideline, Data: data, Personal: personal}
+		var changes []lifecycle.Change[Action]
 		switch {
 		case step == StepAlertColleagues && st.State == StateReported:
-			action = ActionConfirmAlert
+			change.Action = ActionConfirmAlert
 		case step == StepCallOperationsCentre && st.State == StateReported && own:
-			action = ActionCallDirectly
-		case step == StepCallOperationsCentre && st.State == StateReported:
-			// The colleague phoned: they received the alarm too.
-			if _, err := d.Confirm(ctx, id, StepAlertColleagues, who, ""); err != nil {
+			change.Action = ActionCallDirectly
+			if change.Data, err = stepData(step, comment, map[string]any{DataDirectCall: true}); err != nil {
 				return StepRecord{}, err
 			}
-			continue
+		case step == StepCallOperationsCentre && st.State == StateReported:
+			change.Action = ActionConfirmCall
+			if _, err := table.Next(st.State, ActionConfirmCall, who.Role); err != nil {
+				// Not the Centre: the colleague who phoned received the
+				// alarm too, and confirms both, together.
+				first, err := d.confirmAlertFirst(st, who)
+				if err != nil {
+					return StepRecord{}, err
+				}
+				changes = append(changes, first)
+			}
 		case step == StepCallOperationsCentre && st.State == StateColleaguesAlerted:
-			action = ActionConfirmCall
+			change.Action = ActionConfirmCall
 		}
-		if own && action != ActionCallDirectly {
+		if own && change.Action != ActionCallDirectly {
 			return StepRecord{}, d.refuse(ErrOwnAlarm, step)
 		}
 		snap := lifecycle.Snapshot[State]{State: st.State, Version: st.Version}
-		data, err := stepData(step, comment, nil)
-		if err != nil {
-			return StepRecord{}, err
-		}
-		if action != "" {
-			if action == ActionCallDirectly {
-				data, _ = stepData(step, comment, map[string]any{DataDirectCall: true})
-			}
-			r, err := table.ApplyAt(ctx, d.log, id.Stream(), snap, lifecycle.Change[Action]{
-				Action: action, Actor: who, Territory: st.Territory, Guideline: st.Guideline, Data: data, Personal: personal,
-			})
+		if change.Action != "" {
+			rs, err := table.ApplyAllAt(ctx, d.log, id.Stream(), snap, append(changes, change)...)
 			if errors.Is(err, register.ErrVersionConflict) {
 				last = err
 				continue
@@ -914,21 +928,22 @@ func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who re
 			if err != nil {
 				return StepRecord{}, err
 			}
-			return StepRecord{Action: action, Step: step, State: r.State, By: who, At: r.Entry.Time, Seq: r.Entry.Seq,
-				Comment: comment != "", Deviation: action == ActionCallDirectly}, nil
+			r := rs[len(rs)-1]
+			return StepRecord{Action: change.Action, Step: step, State: r.State, By: who, At: r.Entry.Time, Seq: r.Entry.Seq,
+				Comment: comment != "", Deviation: change.Action == ActionCallDirectly}, nil
 		}
 		// The step is behind: record the confirmation as late.
 		if _, err := table.Next(confirmFrom(step), confirmAction(step), who.Role); err != nil {
 			return StepRecord{}, err
 		}
 		first, _ := st.Confirmed(step)
-		data, err = stepData(step, comment, map[string]any{DataFirstBy: actorData{Role: first.By.Role, ID: first.By.ID}})
+		late, err := stepData(step, comment, map[string]any{DataFirstBy: actorData{Role: first.By.Role, ID: first.By.ID}})
 		if err != nil {
 			return StepRecord{}, err
 		}
 		r, err := table.Annotate(ctx, d.log, id.Stream(), snap, lifecycle.Change[Action]{
 			Actor: who, Territory: st.Territory, Guideline: st.Guideline,
-			Notes: []lifecycle.Note{{Kind: KindConfirmationLate, Data: data, Personal: personal}},
+			Notes: []lifecycle.Note{{Kind: KindConfirmationLate, Data: late, Personal: personal}},
 		})
 		if errors.Is(err, register.ErrVersionConflict) {
 			last = err
@@ -941,6 +956,41 @@ func (d *Desk) Confirm(ctx context.Context, id ID, step guideline.StepID, who re
 			Comment: comment != "", Late: true, FirstBy: first.By}, nil
 	}
 	return StepRecord{}, last
+}
+
+// confirmAlertFirst returns the confirmation of step 1 that goes with
+// who's confirmation of step 2, before step 1 was confirmed. A role that
+// may confirm neither the call from st.State (the Operations Centre) nor
+// step 1 (a colleague) gets the refusal of the call, naming every role
+// that may confirm it from there.
+func (d *Desk) confirmAlertFirst(st Status, who register.Actor) (lifecycle.Change[Action], error) {
+	if _, err := table.Next(st.State, ActionConfirmAlert, who.Role); err != nil {
+		_, err := table.Next(st.State, ActionConfirmCall, who.Role)
+		var te *TransitionError
+		if errors.As(err, &te) {
+			for _, r := range confirmers(st.State) {
+				if !slices.Contains(te.Allowed, r) {
+					te.Allowed = append(te.Allowed, r)
+				}
+			}
+		}
+		return lifecycle.Change[Action]{}, err
+	}
+	data, err := stepData(StepAlertColleagues, "", nil)
+	if err != nil {
+		return lifecycle.Change[Action]{}, err
+	}
+	return lifecycle.Change[Action]{Action: ActionConfirmAlert, Actor: who, Territory: st.Territory, Guideline: st.Guideline, Data: data}, nil
+}
+
+// confirmers returns the roles that may confirm step 1 from state.
+func confirmers(from State) []guideline.Role {
+	for _, tr := range transitions {
+		if tr.From == from && tr.Action == ActionConfirmAlert {
+			return tr.Roles
+		}
+	}
+	return nil
 }
 
 // confirmFrom is the state from which a step's confirmation is a
@@ -961,7 +1011,7 @@ func (d *Desk) Dispatch(ctx context.Context, id ID, who register.Actor, target D
 	if !target.Valid() {
 		return StepRecord{}, fmt.Errorf("%w: %w", ErrInvalid, &guideline.ValidationError{Fields: []guideline.FieldError{validator().Fail(DataDispatchTarget, "oneof", "patrol police_forces both")}})
 	}
-	return d.act(ctx, id, who, ActionDispatch, StepDispatch, comment, map[string]any{DataDispatchTarget: target}, nil, nil, nil)
+	return d.act(ctx, id, who, ActionDispatch, StepDispatch, comment, map[string]any{DataDispatchTarget: target}, nil, nil)
 }
 
 // FilePatrolReport records step 4: the patrol that intervened files its
@@ -983,13 +1033,13 @@ func (d *Desk) FilePatrolReport(ctx context.Context, id ID, who register.Actor, 
 	if len(fs) > 0 {
 		return StepRecord{}, fmt.Errorf("%w: %w", ErrInvalid, &guideline.ValidationError{Fields: fs})
 	}
-	return d.act(ctx, id, who, ActionFileReport, StepPatrolReport, "", map[string]any{DataReportFields: report.Fields()}, report.clear(), nil, nil)
+	return d.act(ctx, id, who, ActionFileReport, StepPatrolReport, "", map[string]any{DataReportFields: report.Fields()}, report.clear(), nil)
 }
 
 // Evaluate records that the Command evaluated the patrol's report. Only
 // the Command evaluates.
 func (d *Desk) Evaluate(ctx context.Context, id ID, who register.Actor, comment string) (StepRecord, error) {
-	return d.act(ctx, id, who, ActionEvaluate, "", comment, nil, nil, nil, nil)
+	return d.act(ctx, id, who, ActionEvaluate, "", comment, nil, nil, nil)
 }
 
 // SharePurpose is the purpose written in the access log when the Command
@@ -1019,11 +1069,24 @@ func (d *Desk) ShareWithDirectorate(ctx context.Context, id ID, who register.Act
 	if st.patrol.Seq == 0 {
 		return StepRecord{}, d.refuse(ErrNoPatrolReport, StepPatrolReport)
 	}
-	clear, err := d.log.Unseal(ctx, register.Access{Actor: who, Purpose: SharePurpose}, st.patrol)
+	// The message names the venue, sealed in the report: opened with the
+	// patrol's report, in one access, only when it is needed.
+	c, send := d.g.Contact(guideline.RoleSocialPolicyDirectorate)
+	send = send && c.Email != ""
+	toOpen := []register.Entry{st.patrol}
+	if send && !st.PrivateVenue {
+		toOpen = append(toOpen, st.report)
+	}
+	opened, err := d.log.UnsealBatch(ctx, register.Access{Actor: who, Purpose: SharePurpose}, toOpen)
 	if err != nil {
 		return StepRecord{}, err
 	}
-	sp, err := openStep(clear)
+	for _, o := range opened {
+		if o.Err != nil {
+			return StepRecord{}, o.Err
+		}
+	}
+	sp, err := openStep(opened[0].Plain)
 	if err != nil {
 		return StepRecord{}, err
 	}
@@ -1033,21 +1096,28 @@ func (d *Desk) ShareWithDirectorate(ctx context.Context, id ID, who register.Act
 			return StepRecord{}, d.refuse(ErrShareField, StepPatrolReport)
 		}
 	}
+	var venue string
+	if len(opened) > 1 {
+		inc := st.incident()
+		if err := inc.unseal(opened[1].Plain); err != nil {
+			return StepRecord{}, fmt.Errorf("incident: %s: entry %d: %w", id, st.report.Seq, err)
+		}
+		venue = inc.Venue.Name
+	}
 	copy := report.Filter(fields...)
 	msgs := func(st Status) ([]notify.Message, error) {
-		c, ok := d.g.Contact(guideline.RoleSocialPolicyDirectorate)
-		if !ok || c.Email == "" {
+		if !send {
 			return nil, nil
 		}
-		return []notify.Message{d.shareMessage(st, c, copy)}, nil
+		return []notify.Message{d.shareMessage(st, c, venue, copy)}, nil
 	}
-	return d.act(ctx, id, who, ActionShare, "", comment, map[string]any{DataSharedFields: copy.Fields()}, copy.clear(), msgs, nil)
+	return d.act(ctx, id, who, ActionShare, "", comment, map[string]any{DataSharedFields: copy.Fields()}, copy.clear(), msgs)
 }
 
-// shareMessage renders the filtered copy for the Directorate.
-func (d *Desk) shareMessage(st Status, c guideline.Contact, r PatrolReport) notify.Message {
+// shareMessage renders the filtered copy for the Directorate, naming
+// the venue (as the sealed report gives it) unless it is private.
+func (d *Desk) shareMessage(st Status, c guideline.Contact, venue string, r PatrolReport) notify.Message {
 	p := d.o.Catalog.Printer(d.o.Language)
-	venue := st.Venue.Name
 	if st.PrivateVenue {
 		venue = p.Sprintf(keyPrivateVenue)
 	}
@@ -1069,7 +1139,7 @@ func (d *Desk) shareMessage(st Status, c guideline.Contact, r PatrolReport) noti
 // Centre once called), recorded as a deviation. Closing stops every
 // escalation.
 func (d *Desk) Close(ctx context.Context, id ID, who register.Actor, comment string) (StepRecord, error) {
-	return d.act(ctx, id, who, ActionClose, "", comment, nil, nil, nil, nil)
+	return d.act(ctx, id, who, ActionClose, "", comment, nil, nil, nil)
 }
 
 // Comment is a comment left with a step, opened for a person entitled to
@@ -1100,7 +1170,11 @@ func (d *Desk) Comments(ctx context.Context, id ID, a register.Access) ([]Commen
 	var recs []StepRecord
 	for _, r := range st.Steps {
 		if r.Comment {
-			withComment = append(withComment, entries[slicesIndexSeq(entries, r.Seq)])
+			i := slices.IndexFunc(entries, func(e register.Entry) bool { return e.Seq == r.Seq })
+			if i < 0 {
+				return nil, fmt.Errorf("incident: %s: entry %d of a comment is not in the stream: %w", id, r.Seq, lifecycle.ErrUnexpectedEntry)
+			}
+			withComment = append(withComment, entries[i])
 			recs = append(recs, r)
 		}
 	}
@@ -1125,14 +1199,3 @@ func (d *Desk) Comments(ctx context.Context, id ID, a register.Access) ([]Commen
 	}
 	return out, nil
 }
-
-func slicesIndexSeq(entries []register.Entry, seq uint64) int {
-	for i, e := range entries {
-		if e.Seq == seq {
-			return i
-		}
-	}
-	return 0
-}
-
-var errUnexpected = lifecycle.ErrUnexpectedEntry

@@ -52,7 +52,10 @@
 // only the patrol files its report, only the Command evaluates it and
 // decides what to share. The operator alone on duty may call the
 // Operations Centre directly (Reported → OperationsCentreCalled): allowed,
-// and marked as a deviation (Transition.Deviation). A refused transition
+// and marked as a deviation (Transition.Deviation). The Operations Centre
+// confirming the call before anyone confirmed step 1 takes the same way
+// without a deviation: the call it received attests both steps. A
+// refused transition
 // is a [*TransitionError] (the same type as request's), and nothing is
 // written. Two notes record facts without changing the state:
 // [KindConfirmationLate] and [KindEscalated] ([Notes]).
@@ -180,20 +183,22 @@
 // who raised it, so that colleagues know whom to help. They are sealed in
 // the report all the same, with the rest of what [Desk.Open] returns.
 //
-// The venue follows one rule. Its address is always sealed, never in the
-// report's clear Data: an office's address is no secret, but a report
-// from a home visit gives the service user's, and one rule for every
-// report means it can never slip into the register's clear part, a
-// timeline exported to another system ([Desk.Timeline]) or an export.
-// Data keeps the venue's territory, for the monitoring, and its name,
-// unless the report marks the venue private ([Incident.PrivateVenue]: a
-// home, or any place whose name says who lives there), when the name is
-// sealed with the address and Data says only "private" ([DataVenue],
-// [Status.Venue]). The checkin package marks every session's venue
-// private. The messages, which must tell the staff where to go, carry the
-// name and the address; they are sealed in the outbox like everything
-// personal, and the [Escalator] reads the venue back from the sealed
-// report, with an entry in the access log ([EscalationPurpose]).
+// The venue follows one rule. Its name and address are always sealed,
+// never in the report's clear Data: an office's name and address are no
+// secret, but a report from a home visit, made in a hurry, gives the
+// service user's, and one rule for every report means they can never
+// slip into the register's clear part, a timeline exported to another
+// system ([Desk.Timeline]) or an export. Data keeps the venue's
+// territory, for the monitoring, and whether the report marks the venue
+// private ([Incident.PrivateVenue]: a home, or any place whose name says
+// who lives there), which changes only the wording of the copy shared
+// with the Directorate ([DataVenue], [Status.Venue]). The checkin
+// package marks every session's venue private. The messages, which must
+// tell the staff where to go, carry the name and the address; they are
+// sealed in the outbox like everything personal. Whatever shows the
+// venue later reads it back from the sealed report, with an entry in
+// the access log: [Desk.Open], the [Escalator] ([EscalationPurpose]),
+// the sharing with the Directorate ([SharePurpose]).
 //
 // # What a report may lack
 //

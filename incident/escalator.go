@@ -58,6 +58,10 @@ type Escalator struct {
 	mu   sync.Mutex
 	seen uint64
 	open map[string]*tracked
+	// retry holds, for the incidents whose rungs could not be built at
+	// the last tick (the roster did not answer), when [Escalator.Due]
+	// says to try again: a PollInterval later, not at once.
+	retry map[string]time.Time
 }
 
 // tracked is an open incident as the Escalator follows it.
@@ -79,12 +83,13 @@ func NewEscalator(d *Desk, opts *EscalatorOptions) *Escalator {
 	if o.PollInterval <= 0 {
 		o.PollInterval = time.Second
 	}
-	return &Escalator{d: d, o: o, open: map[string]*tracked{}}
+	return &Escalator{d: d, o: o, open: map[string]*tracked{}, retry: map[string]time.Time{}}
 }
 
-// escalatorKinds are the kinds an Escalator reads.
-var escalatorKinds = append(append(slices.Clone(stages), KindEscalated, KindConfirmationLate, register.KindMessageDeadLettered),
-	register.FollowUpKinds()...)
+// escalatorKinds are the kinds an Escalator reads: every kind an
+// incident's stream may hold (its fold needs them all), and the dead
+// letters.
+var escalatorKinds = slices.Concat(stages, Notes(), []string{register.KindMessageDeadLettered})
 
 // catchUp reads the entries appended since the previous call.
 func (x *Escalator) catchUp(ctx context.Context) error {
@@ -109,6 +114,7 @@ func (x *Escalator) catchUp(ctx context.Context) error {
 				t.entries = append(t.entries, e)
 				if e.Kind == register.KindIncidentClosed {
 					delete(x.open, e.Stream)
+					delete(x.retry, e.Stream)
 				}
 			}
 		}
@@ -138,20 +144,34 @@ func (x *Escalator) plan(st Status, dead []deadLetter, now time.Time) ([]rung, [
 	if len(ladder) == 0 || period <= 0 {
 		return nil, nil, time.Time{}
 	}
-	// The last rung taken for this step, by any Escalator.
-	lastRound, lastIndex := -1, len(ladder)-1
+	// The rungs taken for this step, by any Escalator. The report's own
+	// escalation, when nobody else was on duty, took the first round's
+	// rungs of the same actions: the official and the direct call are not
+	// sent again.
+	taken := map[[2]int]bool{}
 	escalatedKeys := map[string]bool{}
 	for _, e := range st.Escalations {
 		if e.Reason == ReasonUndelivered {
 			escalatedKeys[e.UndeliveredKey] = true
 		}
-		if e.Step == step && e.Reason == ReasonNotConfirmed && e.Rung < len(ladder) &&
-			(e.Round > lastRound || e.Round == lastRound && e.Rung > lastIndex) {
-			lastRound, lastIndex = e.Round, e.Rung
+		if e.Step != step {
+			continue
+		}
+		switch e.Reason {
+		case ReasonNotConfirmed:
+			taken[[2]int{e.Round, e.Rung}] = true
+		case ReasonNoColleagues:
+			for i, r := range ladder {
+				if slices.Contains(e.Actions, r.Action) {
+					taken[[2]int{0, i}] = true
+				}
+			}
 		}
 	}
 	at := func(r, i int) time.Time { return start.Add(time.Duration(r)*period + ladder[i].After.Std()) }
-	// The round now under way: the last whose first rung is due.
+	// The round now under way: the last whose first rung is due. Rungs of
+	// earlier rounds are not taken late; a rung of this round not taken
+	// (its messages could not be built) is due again.
 	round := 0
 	if now.After(start) {
 		round = int(now.Sub(start) / period)
@@ -160,19 +180,14 @@ func (x *Escalator) plan(st Status, dead []deadLetter, now time.Time) ([]rung, [
 		round--
 	}
 	var due []rung
-	var next time.Time
-	r, i := lastRound, lastIndex
-	for {
-		i++
-		if i == len(ladder) {
-			r, i = r+1, 0
-		}
-		if at(r, i).After(now) {
-			next = at(r, i)
+	next := at(round+1, 0)
+	for i := range ladder {
+		if at(round, i).After(now) {
+			next = at(round, i)
 			break
 		}
-		if r == round {
-			due = append(due, rung{step: step, round: r, index: i, action: ladder[i].Action, start: start})
+		if !taken[[2]int{round, i}] {
+			due = append(due, rung{step: step, round: round, index: i, action: ladder[i].Action, start: start})
 		}
 	}
 	var deadDue []deadLetter
@@ -201,7 +216,11 @@ func (x *Escalator) Due(ctx context.Context, now time.Time) (time.Time, error) {
 		}
 		due, dead, n := x.plan(st, t.dead, now)
 		if len(due) > 0 || len(dead) > 0 {
-			return now, nil
+			r, ok := x.retry[stream]
+			if !ok || !r.After(now) {
+				return now, nil
+			}
+			n = r
 		}
 		if !n.IsZero() && (next.IsZero() || n.Before(next)) {
 			next = n
@@ -216,8 +235,16 @@ func (x *Escalator) Due(ctx context.Context, now time.Time) (time.Time, error) {
 // queues its messages. It returns the escalations it recorded. A rung
 // that another Escalator recorded first, or an incident that moved
 // meanwhile (a step confirmed), is left for the next tick, which sees
-// why. Rungs of earlier rounds that fell due while no Escalator ran are
-// not taken late: the ladder resumes at the round under way.
+// why. A rung whose messages could not be built (the roster did not
+// answer) is not recorded: its error is returned, the incident's other
+// rungs go ahead, and the next tick tries it again ([Escalator.Due]
+// says when: a PollInterval later); a rung with nobody to send to (no
+// colleague on duty, no official: [ErrNoOfficial]) is recorded with no
+// action. After a report that escalated at once because nobody else was
+// on duty, the first round's rungs of the actions it took (the official,
+// the direct call) are taken already. Rungs of earlier rounds that fell
+// due while no Escalator ran are not taken late: the ladder resumes at
+// the round under way.
 func (x *Escalator) Tick(ctx context.Context, now time.Time) ([]Escalation, error) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
@@ -246,6 +273,7 @@ func (x *Escalator) Tick(ctx context.Context, now time.Time) ([]Escalation, erro
 		}
 		if !st.Open() {
 			delete(x.open, s)
+			delete(x.retry, s)
 			continue
 		}
 		due, dead, _ := x.plan(st, t.dead, now)
@@ -276,8 +304,10 @@ func (x *Escalator) Tick(ctx context.Context, now time.Time) ([]Escalation, erro
 			errs = append(errs, o.Err)
 		}
 		escs, err := x.escalate(ctx, j.st, inc, j.due, j.dead, now)
+		delete(x.retry, string(j.st.ID))
 		if err != nil && !errors.Is(err, register.ErrVersionConflict) {
 			errs = append(errs, err)
+			x.retry[string(j.st.ID)] = now.Add(x.o.PollInterval)
 		}
 		out = append(out, escs...)
 	}
@@ -299,6 +329,7 @@ func (x *Escalator) escalate(ctx context.Context, st Status, inc Incident, due [
 			reminders++
 		}
 	}
+	var errs []error
 	for _, r := range due {
 		round, idx := r.round, r.index
 		data := escalationData{Step: r.step, Reason: ReasonNotConfirmed, Round: &round, Rung: &idx}
@@ -307,18 +338,27 @@ func (x *Escalator) escalate(ctx context.Context, st Status, inc Incident, due [
 		var err error
 		switch r.action {
 		case guideline.EscalateRealert:
-			reminders++
-			m, err = x.realert(ctx, st, inc, r.step, k+"realert", reminders, now)
+			m, err = x.realert(ctx, st, inc, r.step, k+"realert", reminders+1, now)
 		case guideline.EscalateOfficial:
 			m, err = x.official(ctx, st, inc, at, r.step, ReasonNotConfirmed, now.Sub(r.start), k+"official", now)
 		case guideline.EscalateDirectCall:
 			m, err = x.directCall(ctx, st, inc, k+"direct-call", now)
 		}
-		if err != nil {
+		switch {
+		case errors.Is(err, ErrNoOfficial):
+			// Nobody to escalate to: the rung is taken, with no action.
 			d.onError(err)
+		case err != nil:
+			// The roster did not answer: the rung is not taken, and the
+			// next tick tries it again.
+			errs = append(errs, fmt.Errorf("incident: escalating %s: %w", st.ID, err))
+			continue
 		}
 		if len(m) > 0 {
 			data.Actions = []guideline.EscalationAction{r.action}
+			if r.action == guideline.EscalateRealert {
+				reminders++
+			}
 		}
 		msgs = append(msgs, m...)
 		n, err := data.note()
@@ -358,16 +398,19 @@ func (x *Escalator) escalate(ctx context.Context, st Status, inc Incident, due [
 		notes = append(notes, note)
 		escs = append(escs, Escalation{Step: step, Reason: ReasonUndelivered, Actions: data.Actions, Round: -1, Rung: -1, UndeliveredKey: dl.key})
 	}
+	if len(notes) == 0 {
+		return nil, errors.Join(errs...)
+	}
 	r, err := table.Annotate(ctx, d.log, st.ID.Stream(), lifecycle.Snapshot[State]{State: st.State, Version: st.Version}, lifecycle.Change[Action]{
 		Actor: escalationActor, Territory: st.Territory, Guideline: st.Guideline, Notes: notes, Messages: msgs,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("incident: escalating %s: %w", st.ID, err)
+		return nil, errors.Join(append(errs, fmt.Errorf("incident: escalating %s: %w", st.ID, err))...)
 	}
 	for i := range escs {
 		escs[i].At, escs[i].Seq = r.Notes[i].Time, r.Notes[i].Seq
 	}
-	return escs, nil
+	return escs, errors.Join(errs...)
 }
 
 // realert returns the alarm again: the alert to the colleagues on duty
@@ -379,7 +422,8 @@ func (x *Escalator) realert(ctx context.Context, st Status, inc Incident, step g
 	if err != nil {
 		return nil, err
 	}
-	cols := Colleagues(onDuty, inc.Reporter)
+	cols, err := onDutyColleagues(onDuty, inc.Reporter)
+	d.onError(err)
 	if step == StepCallOperationsCentre {
 		first, _ := st.Confirmed(StepAlertColleagues)
 		for _, c := range cols {

@@ -22,6 +22,27 @@ const idPrefix = "incident/"
 // MaxIDNumber is the largest number within a year that an ID can carry.
 const MaxIDNumber = 999_999_999_999
 
+// The numbers an ID can carry, from 1 to [MaxIDNumber], fall in three
+// ranges, so that IDs given in different ways never collide: below
+// [ProvisionalNumberBase], the numbering of a [Desk] (from 1 each year)
+// and the IDs callers give; from ProvisionalNumberBase to
+// [AlarmNumberBase], the provisional IDs of reports the register could
+// not record (see [NotRecordedError]); above AlarmNumberBase, the alarms
+// of check-in sessions.
+const (
+	// ProvisionalNumberBase is the first number of the provisional IDs: a
+	// report the register could not record, and that could not be given
+	// an ID from it, is given a random number from ProvisionalNumberBase
+	// up to AlarmNumberBase (excluded) for the keys of the messages sent
+	// directly. A Desk's own numbering never reaches it.
+	ProvisionalNumberBase = 800_000_000_000
+	// AlarmNumberBase is added to the register sequence number of the
+	// entry that records the intent of a check-in session's alarm to make
+	// the number of its incident (see checkin.AlarmIncidentID): numbers
+	// above it are reserved to those alarms.
+	AlarmNumberBase = 900_000_000_000
+)
+
 // NewID returns the ID of incident number n (from 1) of a year (from 1
 // to 9999).
 func NewID(year int, n uint64) (ID, error) {

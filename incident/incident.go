@@ -75,9 +75,11 @@ type Incident struct {
 	Venue guideline.Venue `json:"venue"`
 	// PrivateVenue marks a venue whose name, like its address, is
 	// personal data: a service user's home, or any place whose name says
-	// who lives or is seen there. The register then keeps the venue's
-	// name sealed with its address, and its clear Data holds only the
-	// territory (see [DataVenue]). The messages, which go to the staff
+	// who lives or is seen there. The register seals every venue's name
+	// and address whatever it says (see [DataVenue]); it changes only the
+	// wording of what goes out later: the copy of the patrol's report
+	// shared with the Directorate speaks of "a private place" instead of
+	// naming it. The alert and the call scripts, which go to the staff
 	// who must find the place, name it as given.
 	PrivateVenue bool `json:"private_venue,omitempty"`
 	// Reporter is the operator who raised the alarm (an operator, or the

@@ -140,6 +140,12 @@ var table = func() *lifecycle.Table[State, Action] {
 			{From: StateReported, Action: ActionCallDirectly, To: StateOperationsCentreCalled, Roles: colleagues,
 				Kind: register.KindIncidentOperationsCentreCalled, Deviation: true, Description: keyDirectCallDescription},
 			tr(StateColleaguesAlerted, ActionConfirmCall, StateOperationsCentreCalled, callers, register.KindIncidentOperationsCentreCalled),
+			// The Operations Centre received the call before anyone
+			// confirmed step 1: the call is the evidence that both steps
+			// happened. Its entry has the direct call's kind; the
+			// Centre's role tells them apart.
+			{From: StateReported, Action: ActionConfirmCall, To: StateOperationsCentreCalled, Roles: centre,
+				Kind: register.KindIncidentOperationsCentreCalled, Description: keyCentreConfirmsBothDescription},
 			tr(StateOperationsCentreCalled, ActionDispatch, StateDispatched, centre, register.KindIncidentDispatched),
 			tr(StateDispatched, ActionFileReport, StatePatrolReportFiled, patrol, register.KindIncidentPatrolReportFiled),
 			tr(StatePatrolReportFiled, ActionEvaluate, StateCommandEvaluated, command, register.KindIncidentCommandEvaluated),

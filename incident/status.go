@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sostegno/sostegno/guideline"
+	"github.com/sostegno/sostegno/internal/lifecycle"
 	"github.com/sostegno/sostegno/register"
 )
 
@@ -15,11 +16,12 @@ import (
 // hold codes, staff numbers and counts, never personal data.
 const (
 	// DataVenue, in the report: the venue, as an object with its
-	// territory and its name, or, for a private venue
-	// ([Incident.PrivateVenue]), its territory and "private": true.
-	// Never its address, which is sealed in every report: an office's
-	// address is no secret, but one rule for all means a home address
-	// never reaches the clear part of the register.
+	// territory, and "private": true for a private venue
+	// ([Incident.PrivateVenue]). Never its name nor its address, which
+	// are sealed in every report: an office's name is no secret, but one
+	// rule for all means that a home visit reported in a hurry, without
+	// the venue marked private, never writes whose home it was into the
+	// clear part of the register.
 	DataVenue = "venue"
 	// DataInjured, in the report: whether someone is hurt.
 	DataInjured = "injured"
@@ -132,11 +134,13 @@ type Status struct {
 	// Kinds are the kinds of violent event.
 	Kinds Kinds
 	// Venue is where it happened, as the report's Data says: the
-	// territory and the name (empty for a private venue), never the
-	// address, which is sealed (see [Desk.Open]).
+	// territory only. The name and the address are sealed in every
+	// report: [Desk.Open] returns them, with an entry in the access log
+	// (the [Escalator] reads them the same way).
 	Venue guideline.Venue
 	// PrivateVenue reports that the venue is private
-	// ([Incident.PrivateVenue]): its name is sealed with its address.
+	// ([Incident.PrivateVenue]): the messages that come later (the
+	// sharing with the Directorate) do not name it.
 	PrivateVenue bool
 	// Injured and PeoplePresent are as reported.
 	Injured bool
@@ -182,10 +186,33 @@ func (s Status) Silent() bool { return s.AlarmCause == register.AlarmDuress }
 func (s Status) Open() bool { return s.State != StateNew && s.State != StateClosed }
 
 // Confirmed returns the first record of step (its confirmation, or the
-// dispatch or report of steps 3 and 4), if any.
+// dispatch or report of steps 3 and 4), if any. For step 1 with no
+// record of its own, the Operations Centre's confirmation of the call
+// confirms it too (see [Desk.Confirm]); a direct call does not.
 func (s Status) Confirmed(step guideline.StepID) (StepRecord, bool) {
 	for _, r := range s.Steps {
 		if r.Step == step && !r.Late {
+			return r, true
+		}
+	}
+	if step == StepAlertColleagues {
+		for _, r := range s.Steps {
+			if r.Step == StepCallOperationsCentre && !r.Late && !r.Deviation {
+				return r, true
+			}
+		}
+	}
+	return StepRecord{}, false
+}
+
+// confirmedBy returns who's record of step: their confirmation that came
+// first, or their late one.
+func (s Status) confirmedBy(step guideline.StepID, who register.Actor) (StepRecord, bool) {
+	if first, ok := s.Confirmed(step); ok && first.By == who {
+		return first, true
+	}
+	for _, r := range s.Steps {
+		if r.Late && r.Step == step && r.By == who {
 			return r, true
 		}
 	}
@@ -208,27 +235,31 @@ func (s Status) pending() (guideline.StepID, time.Time, bool) {
 // transitions is the table, read once.
 var transitions = table.Transitions()
 
-// foldStatus replays an incident's entries, in order. Entries of unknown
-// kinds are refused, as the table's fold refuses them.
+// foldStatus replays an incident's entries, in order, with the table's
+// own step (lifecycle.Table.Step), so that it refuses what the table's
+// fold refuses and reaches the state it reaches; it reads besides the
+// facts of each entry.
 func foldStatus(id ID, entries []register.Entry) (Status, error) {
 	st := Status{ID: id, State: StateNew}
 	for _, e := range entries {
-		if err := st.apply(e); err != nil {
-			return Status{}, err
+		next, tr, note, err := table.Step(lifecycle.Snapshot[State]{State: st.State, Version: st.Version}, e)
+		if err != nil {
+			return Status{}, fmt.Errorf("incident: %s: %w", id, err)
 		}
+		if note {
+			st.note(e)
+		} else {
+			st.transition(tr, e)
+		}
+		st.State, st.Version = next.State, next.Version
 	}
 	return st, nil
 }
 
-// apply folds one entry.
-func (st *Status) apply(e register.Entry) error {
-	if e.Version != st.Version+1 {
-		return fmt.Errorf("incident: %s: entry %d has version %d after %d", st.ID, e.Seq, e.Version, st.Version)
-	}
-	i := slices.IndexFunc(transitions, func(t Transition) bool { return t.From == st.State && t.Kind == e.Kind })
+// note folds the entry of a note: a late confirmation, an escalation, a
+// follow-up.
+func (st *Status) note(e register.Entry) {
 	switch {
-	case i >= 0:
-		st.transition(transitions[i], e)
 	case e.Kind == KindConfirmationLate:
 		var d struct {
 			Step    guideline.StepID `json:"step"`
@@ -261,11 +292,7 @@ func (st *Status) apply(e register.Entry) error {
 		}
 		_ = json.Unmarshal(e.Data, &d)
 		st.FollowUps = append(st.FollowUps, FollowUpRecord{Kind: e.Kind, By: e.Actor, At: e.Time, Seq: e.Seq, Comment: d.Comment})
-	default:
-		return fmt.Errorf("incident: %s: entry %d of kind %q in state %q: %w", st.ID, e.Seq, e.Kind, st.State, errUnexpected)
 	}
-	st.Version = e.Version
-	return nil
 }
 
 func confirmAction(step guideline.StepID) Action {
@@ -277,13 +304,12 @@ func confirmAction(step guideline.StepID) Action {
 
 // transition folds the entry of a transition.
 func (st *Status) transition(t Transition, e register.Entry) {
-	st.State = t.To
 	if t.Action == ActionReport {
 		var d struct {
 			Kinds Kinds `json:"incident_kinds"`
 			Venue struct {
-				guideline.Venue
-				Private bool `json:"private"`
+				Territory string `json:"territory"`
+				Private   bool   `json:"private"`
 			} `json:"venue"`
 			Injured  bool     `json:"injured"`
 			People   int      `json:"people_present"`
@@ -294,7 +320,7 @@ func (st *Status) transition(t Transition, e register.Entry) {
 		}
 		_ = json.Unmarshal(e.Data, &d)
 		st.AlarmCause = d.Cause
-		st.Guideline, st.Territory, st.Kinds, st.Venue, st.PrivateVenue = e.Guideline, e.Territory, d.Kinds, d.Venue.Venue, d.Venue.Private
+		st.Guideline, st.Territory, st.Kinds, st.Venue, st.PrivateVenue = e.Guideline, e.Territory, d.Kinds, guideline.Venue{Territory: d.Venue.Territory}, d.Venue.Private
 		st.Injured, st.PeoplePresent, st.Reporter, st.Alerted, st.Caller = d.Injured, d.People, d.Reporter, d.Alerted, d.Caller
 		st.ReportedBy, st.ReportedAt, st.report = e.Actor, e.Time, e
 		return

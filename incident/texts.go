@@ -18,6 +18,9 @@ func (k followUpName) Name(p *message.Printer) string {
 // Keys of the texts of the lifecycle, the findings and the refusals.
 const (
 	keyDirectCallDescription = "incident.deviation.direct_call"
+	// keyCentreConfirmsBothDescription describes the Operations Centre
+	// confirming the call before step 1 was confirmed.
+	keyCentreConfirmsBothDescription = "incident.transition.centre_confirms_both"
 
 	keyRefusedOwnAlarm   = "incident.refused.own_alarm"
 	keyRefusedStep       = "incident.refused.step"
@@ -67,6 +70,9 @@ func lifecycleTexts() []guideline.Text {
 		t(keyDirectCallDescription,
 			"L'operatore che è da solo in servizio chiama direttamente la Centrale Operativa, senza poter allertare colleghi: consentito, e annotato come scostamento.",
 			"The operator alone on duty calls the Operations Centre directly, with no colleague to alert: allowed, and recorded as a deviation."),
+		t(keyCentreConfirmsBothDescription,
+			"La Centrale Operativa conferma di aver ricevuto la chiamata prima che qualcuno abbia confermato l'allerta: la chiamata attesta che anche l'allerta dei colleghi è avvenuta.",
+			"The Operations Centre confirms it received the call before anyone confirmed the alert: the call shows that the colleagues' alert happened too."),
 
 		t(keyRefusedOwnAlarm,
 			"Chi ha dato l'allarme non può confermare da sé il passo «%s»: deve farlo un collega.",

@@ -21,18 +21,22 @@
 // # State is a fold
 //
 // The current state of a request or incident is not stored anywhere: it is
-// the fold of its stream's entries ([Table.Fold], [Table.Load]), each
-// entry's Kind naming the transition taken from the state before. A
-// restarted process reads where everything stands from the register. Kinds
-// listed in [Spec.Notes] may appear in a stream without changing its state.
+// the fold of its stream's entries ([Table.Fold]), each entry's Kind
+// naming the transition taken from the state before. A restarted process
+// reads where everything stands from the register. Kinds listed in
+// [Spec.Notes] may appear in a stream without changing its state. A desk
+// that folds more than the state (who confirmed what, and when) replays
+// each entry with [Table.Step], the one step [Table.Fold] takes, so that
+// the two replays cannot disagree.
 //
 // # A transition is one append
 //
-// [Table.Apply] (or [Table.ApplyAt], when the caller already holds the
-// current [Snapshot]) checks the state and the actor's role and then makes
-// one [register.Log.AppendBatch], at the stream's expected version,
-// holding the transition's entry and one queued entry per notification
-// (see package outbox). Either all of it is in the register or none of it.
+// [Table.ApplyAt], given the [Snapshot] the caller read, checks the state
+// and the actor's role and then makes one [register.Log.AppendBatch], at
+// the stream's expected version, holding the transition's entry and one
+// queued entry per notification (see package outbox). Either all of it is
+// in the register or none of it. [Table.ApplyAllAt] does the same for
+// several transitions taken together (one fact that is two steps).
 // A refused transition returns a [*TransitionError] and writes nothing. Two
 // writers racing on one stream: one wins, the other gets an error matching
 // [register.ErrVersionConflict], and nothing is duplicated.

@@ -40,9 +40,9 @@ func (t *Table[S, A]) Annotate(ctx context.Context, log *register.Log, stream st
 	if len(c.Notes) == 0 {
 		return Result[S]{}, fmt.Errorf("%s: annotate without notes: %w", t.spec.Name, ErrNotANote)
 	}
-	r, err := t.append(ctx, log, stream, at, nil, c)
+	rs, err := t.append(ctx, log, stream, at, []part[S, A]{{c: c}})
 	if err != nil {
 		return Result[S]{}, fmt.Errorf("%s: note: %w", t.spec.Name, err)
 	}
-	return r, nil
+	return rs[0], nil
 }

@@ -41,7 +41,7 @@ func TestNotesWithATransitionAndAlone(t *testing.T) {
 	if a.State != submitted || a.Version != 3 || len(a.Notes) != 1 || len(a.Queued) != 1 || a.Notes[0].Actor != official {
 		t.Fatalf("annotate = %+v", a)
 	}
-	if got, err := tb.Load(ctx, l, "toy/n"); err != nil || got != a.Snapshot {
+	if got, err := load(ctx, tb, l, "toy/n"); err != nil || got != a.Snapshot {
 		t.Errorf("Load = %+v, %v", got, err)
 	}
 	// A stale version, a kind that is not a note, an action: nothing written.

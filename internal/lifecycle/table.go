@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -53,11 +54,14 @@ type Spec[S, A ~string] struct {
 	Initial S
 	// States are every state, in the order diagrams draw them.
 	States []S
-	// Transitions are the rules. No two share From and Action, nor From
-	// and Kind, so that both a step and a replay are unambiguous.
+	// Transitions are the rules. No two share From and Action; two that
+	// share From and Kind lead to the same state and have no role in
+	// common, so that both a step and a replay are unambiguous (the
+	// replay tells them apart by the role of the entry's actor).
 	Transitions []Transition[S, A]
 	// Notes are kinds that may appear in a stream without changing its
-	// state (an escalation, an annotation).
+	// state (an escalation, an annotation): each non-empty, once, and
+	// never the Kind of a transition.
 	Notes []string
 	// Catalog holds [Messages], the guideline's role names, and the names
 	// of every state and action.
@@ -75,8 +79,9 @@ var ErrInvalidTable = errors.New("lifecycle: invalid table")
 
 // New checks spec and returns its table. It fails if a state or action is
 // empty or repeated, a transition names a state not in States, has no
-// role or an invalid one, has no Kind, or is ambiguous, or if the catalog
-// lacks a text the table needs.
+// role or an invalid one, has no Kind, or is ambiguous, if a note's kind
+// is empty, repeated or the Kind of a transition, or if the catalog lacks
+// a text the table needs.
 func New[S, A ~string](spec Spec[S, A]) (*Table[S, A], error) {
 	var errs []error
 	bad := func(format string, args ...any) {
@@ -109,8 +114,10 @@ func New[S, A ~string](spec Spec[S, A]) (*Table[S, A], error) {
 		bad("initial state %q not among the states", spec.Initial)
 	}
 	type pair struct{ from, x string }
-	byAction, byKind := map[pair]bool{}, map[pair]bool{}
+	byAction, byKind := map[pair]bool{}, map[pair][]Transition[S, A]{}
+	kinds := map[string]bool{}
 	for i, t := range spec.Transitions {
+		kinds[t.Kind] = true
 		switch {
 		case !seen[t.From] || !seen[t.To]:
 			bad("transition %d: unknown state", i)
@@ -122,11 +129,13 @@ func New[S, A ~string](spec Spec[S, A]) (*Table[S, A], error) {
 			bad("transition %d: no role", i)
 		case byAction[pair{string(t.From), string(t.Action)}]:
 			bad("transition %d: action %q repeated from state %q", i, t.Action, t.From)
-		case byKind[pair{string(t.From), t.Kind}]:
+		case slices.ContainsFunc(byKind[pair{string(t.From), t.Kind}], func(o Transition[S, A]) bool {
+			return o.To != t.To || slices.ContainsFunc(t.Roles, o.Allows)
+		}):
 			bad("transition %d: kind %q repeated from state %q", i, t.Kind, t.From)
 		}
 		byAction[pair{string(t.From), string(t.Action)}] = true
-		byKind[pair{string(t.From), t.Kind}] = true
+		byKind[pair{string(t.From), t.Kind}] = append(byKind[pair{string(t.From), t.Kind}], t)
 		for _, r := range t.Roles {
 			if !register.ValidActorRole(r) {
 				bad("transition %d: role %q", i, r)
@@ -137,6 +146,18 @@ func New[S, A ~string](spec Spec[S, A]) (*Table[S, A], error) {
 		if t.Description != "" {
 			need(t.Description)
 		}
+	}
+	notes := map[string]bool{}
+	for i, k := range spec.Notes {
+		switch {
+		case k == "":
+			bad("note %d: no kind", i)
+		case notes[k]:
+			bad("note %d: kind %q repeated", i, k)
+		case kinds[k]:
+			bad("note %d: kind %q is a transition's", i, k)
+		}
+		notes[k] = true
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -212,18 +233,6 @@ func (t *Table[S, A]) Next(from S, a A, role guideline.Role) (Transition[S, A], 
 	return Transition[S, A]{}, t.refuse(from, a, role, nil)
 }
 
-// Allowed returns the transitions that role may take from state from.
-func (t *Table[S, A]) Allowed(from S, role guideline.Role) []Transition[S, A] {
-	var out []Transition[S, A]
-	for _, tr := range t.spec.Transitions {
-		if tr.From == from && tr.Allows(role) {
-			tr.Roles = slices.Clone(tr.Roles)
-			out = append(out, tr)
-		}
-	}
-	return out
-}
-
 func (t *Table[S, A]) refuse(from S, a A, role guideline.Role, allowed []guideline.Role) *TransitionError {
 	return &TransitionError{
 		Lifecycle: t.spec.Name, State: string(from), Action: string(a), Role: role, Allowed: allowed,
@@ -245,49 +254,62 @@ type Snapshot[S ~string] struct {
 var ErrUnexpectedEntry = errors.New("lifecycle: entry does not follow the table")
 
 // Fold replays entries, the whole stream in order, and returns where it
-// stands. It is a pure function of the table.
+// stands. It is a pure function of the table: [Table.Step] on each entry.
 func (t *Table[S, A]) Fold(entries []register.Entry) (Snapshot[S], error) {
 	snap := Snapshot[S]{State: t.spec.Initial}
 	for _, e := range entries {
 		var err error
-		if snap, err = t.step(snap, e); err != nil {
+		if snap, _, _, err = t.step(snap, e); err != nil {
 			return Snapshot[S]{}, err
 		}
 	}
 	return snap, nil
 }
 
-// step folds one entry.
-func (t *Table[S, A]) step(snap Snapshot[S], e register.Entry) (Snapshot[S], error) {
+// Step folds one entry, the next of the stream after snap: it returns
+// where the stream stands after it, and either the transition the entry
+// records or, with note set, that the entry is one of [Spec.Notes] (the
+// state unchanged, the Transition zero). Where two transitions from the
+// state share the entry's kind (they lead to the same state), the one
+// the entry's actor's role may take is returned. An entry whose version
+// does not follow snap's, or whose kind is neither a transition from
+// snap.State nor a note, fails with an error wrapping
+// [ErrUnexpectedEntry]. It is a pure function of the table, which
+// [Table.Fold] applies to each entry: a caller that folds more than the
+// state (the facts of each entry) calls it so that its replay and the
+// table's cannot disagree.
+func (t *Table[S, A]) Step(snap Snapshot[S], e register.Entry) (next Snapshot[S], tr Transition[S, A], note bool, err error) {
+	next, tr, note, err = t.step(snap, e)
+	tr.Roles = slices.Clone(tr.Roles)
+	return next, tr, note, err
+}
+
+// step is [Table.Step] without the copy of the transition's roles.
+func (t *Table[S, A]) step(snap Snapshot[S], e register.Entry) (Snapshot[S], Transition[S, A], bool, error) {
+	var tr Transition[S, A]
+	note := false
 	if e.Version != snap.Version+1 {
-		return snap, fmt.Errorf("%w: %s: entry %d has version %d after %d", ErrUnexpectedEntry, t.spec.Name, e.Seq, e.Version, snap.Version)
+		return snap, tr, false, fmt.Errorf("%w: %s: entry %d has version %d after %d", ErrUnexpectedEntry, t.spec.Name, e.Seq, e.Version, snap.Version)
+	}
+	found := false
+	for _, c := range t.spec.Transitions {
+		if c.From != snap.State || c.Kind != e.Kind {
+			continue
+		}
+		if !found || !tr.Allows(e.Actor.Role) && c.Allows(e.Actor.Role) {
+			tr, found = c, true
+		}
+	}
+	switch {
+	case found:
+		snap.State = tr.To
+	case slices.Contains(t.spec.Notes, e.Kind):
+		note = true
+	default:
+		return snap, tr, false, fmt.Errorf("%w: %s: entry %d of kind %q in state %q", ErrUnexpectedEntry, t.spec.Name, e.Seq, e.Kind, snap.State)
 	}
 	snap.Version = e.Version
-	for _, tr := range t.spec.Transitions {
-		if tr.From == snap.State && tr.Kind == e.Kind {
-			snap.State = tr.To
-			return snap, nil
-		}
-	}
-	if slices.Contains(t.spec.Notes, e.Kind) {
-		return snap, nil
-	}
-	return snap, fmt.Errorf("%w: %s: entry %d of kind %q in state %q", ErrUnexpectedEntry, t.spec.Name, e.Seq, e.Kind, snap.State)
-}
-
-// Load reads stream from log and folds it: where the request or incident
-// stands, as a restarted process finds it.
-func (t *Table[S, A]) Load(ctx context.Context, log *register.Log, stream string) (Snapshot[S], error) {
-	snap := Snapshot[S]{State: t.spec.Initial}
-	for e, err := range log.Stream(ctx, stream) {
-		if err != nil {
-			return Snapshot[S]{}, err
-		}
-		if snap, err = t.step(snap, e); err != nil {
-			return Snapshot[S]{}, err
-		}
-	}
-	return snap, nil
+	return snap, tr, note, nil
 }
 
 // Change is one transition to make: the action, who takes it, the facts
@@ -329,16 +351,6 @@ type Result[S ~string] struct {
 	Notes []register.Entry
 }
 
-// Apply reads where stream stands and makes the change: see
-// [Table.ApplyAt].
-func (t *Table[S, A]) Apply(ctx context.Context, log *register.Log, stream string, c Change[A]) (Result[S], error) {
-	at, err := t.Load(ctx, log, stream)
-	if err != nil {
-		return Result[S]{}, err
-	}
-	return t.ApplyAt(ctx, log, stream, at, c)
-}
-
 // ApplyAt makes the change on stream, which the caller read at at. It
 // checks that the action is possible from at.State and allowed to the
 // actor's role (otherwise a [*TransitionError], and nothing is written),
@@ -347,58 +359,112 @@ func (t *Table[S, A]) Apply(ctx context.Context, log *register.Log, stream strin
 // moved since at (another writer got there first) the error matches
 // [register.ErrVersionConflict] and nothing is written.
 func (t *Table[S, A]) ApplyAt(ctx context.Context, log *register.Log, stream string, at Snapshot[S], c Change[A]) (Result[S], error) {
-	tr, err := t.Next(at.State, c.Action, c.Actor.Role)
+	rs, err := t.ApplyAllAt(ctx, log, stream, at, c)
 	if err != nil {
 		return Result[S]{}, err
 	}
-	ev := register.Event{
-		Stream: stream, Kind: tr.Kind, Territory: c.Territory, Actor: c.Actor,
-		Guideline: c.Guideline, Data: c.Data, Personal: c.Personal, Pseudonym: c.Pseudonym,
-	}
-	r, err := t.append(ctx, log, stream, at, []register.Event{ev}, c)
-	if err != nil {
-		return Result[S]{}, fmt.Errorf("%s: action %q: %w", t.spec.Name, c.Action, err)
-	}
-	r.State, r.Entry, r.Queued = tr.To, r.Queued[0], r.Queued[1:]
-	return r, nil
+	return rs[0], nil
 }
 
-// append makes one append, at version at.Version of stream, of own (the
-// transition's entry, or nothing), c's notes and c's queued messages.
-// The Result's Queued holds own's entries followed by the queued ones;
-// its State is at.State.
-func (t *Table[S, A]) append(ctx context.Context, log *register.Log, stream string, at Snapshot[S], own []register.Event, c Change[A]) (Result[S], error) {
-	for _, n := range c.Notes {
-		if !slices.Contains(t.spec.Notes, n.Kind) {
-			return Result[S]{}, fmt.Errorf("%w: %q", ErrNotANote, n.Kind)
-		}
-		actor := n.Actor
-		if actor == (register.Actor{}) {
-			actor = c.Actor
-		}
-		own = append(own, register.Event{
-			Stream: stream, Kind: n.Kind, Territory: c.Territory, Actor: actor,
-			Guideline: c.Guideline, Data: n.Data, Personal: n.Personal,
-		})
+// ApplyAllAt makes several changes on stream together, each from the
+// state the one before it reached: for one fact that is two steps of
+// the table (a colleague who phoned the Operations Centre also confirms
+// that they received the alarm). It checks every change as
+// [Table.ApplyAt] does, from at.State on, and writes nothing if one is
+// refused (the first refusal's [*TransitionError]); then it makes one
+// append, at version at.Version, of each change's transition entry and
+// notes, in order, and of every queued message: all of it or none. The
+// Results are in the order of cs, each with the Snapshot the stream
+// reached after that change. Without changes it does nothing.
+func (t *Table[S, A]) ApplyAllAt(ctx context.Context, log *register.Log, stream string, at Snapshot[S], cs ...Change[A]) ([]Result[S], error) {
+	if len(cs) == 0 {
+		return nil, nil
 	}
-	queued, err := outbox.Events(outbox.Cause{Stream: stream, Territory: c.Territory, Guideline: c.Guideline, Actor: c.Actor}, c.Messages...)
+	parts := make([]part[S, A], len(cs))
+	state := at.State
+	actions := make([]string, len(cs))
+	for i, c := range cs {
+		tr, err := t.Next(state, c.Action, c.Actor.Role)
+		if err != nil {
+			return nil, err
+		}
+		parts[i] = part[S, A]{c: c, tr: &tr}
+		state, actions[i] = tr.To, strconv.Quote(string(c.Action))
+	}
+	rs, err := t.append(ctx, log, stream, at, parts)
 	if err != nil {
-		return Result[S]{}, err
+		return nil, fmt.Errorf("%s: action %s: %w", t.spec.Name, strings.Join(actions, " then "), err)
+	}
+	return rs, nil
+}
+
+// part is one change of an append, and the transition it takes (nil
+// for notes alone).
+type part[S, A ~string] struct {
+	c  Change[A]
+	tr *Transition[S, A]
+}
+
+// append makes one append, at version at.Version of stream, of every
+// part's transition entry (if any) and notes, in order, then of every
+// part's queued messages. It returns one Result per part.
+func (t *Table[S, A]) append(ctx context.Context, log *register.Log, stream string, at Snapshot[S], parts []part[S, A]) ([]Result[S], error) {
+	var own, queued []register.Event
+	for _, p := range parts {
+		c := p.c
+		if p.tr != nil {
+			own = append(own, register.Event{
+				Stream: stream, Kind: p.tr.Kind, Territory: c.Territory, Actor: c.Actor,
+				Guideline: c.Guideline, Data: c.Data, Personal: c.Personal, Pseudonym: c.Pseudonym,
+			})
+		}
+		for _, n := range c.Notes {
+			if !slices.Contains(t.spec.Notes, n.Kind) {
+				return nil, fmt.Errorf("%w: %q", ErrNotANote, n.Kind)
+			}
+			actor := n.Actor
+			if actor == (register.Actor{}) {
+				actor = c.Actor
+			}
+			own = append(own, register.Event{
+				Stream: stream, Kind: n.Kind, Territory: c.Territory, Actor: actor,
+				Guideline: c.Guideline, Data: n.Data, Personal: n.Personal,
+			})
+		}
+		q, err := outbox.Events(outbox.Cause{Stream: stream, Territory: c.Territory, Guideline: c.Guideline, Actor: c.Actor}, c.Messages...)
+		if err != nil {
+			return nil, err
+		}
+		queued = append(queued, q...)
 	}
 	expected := map[string]uint64{stream: at.Version}
 	outbox.Expect(expected, queued)
+	nOwn := len(own)
 	entries, err := log.AppendBatch(ctx, expected, append(own, queued...)...)
 	if err != nil {
-		return Result[S]{}, err
+		return nil, err
 	}
-	r := Result[S]{Snapshot: at}
-	if len(own) > 0 {
-		r.Version = entries[len(own)-1].Version
+	rs := make([]Result[S], len(parts))
+	snap := at
+	o, q := 0, nOwn
+	for i, p := range parts {
+		var r Result[S]
+		if p.tr != nil {
+			r.Entry = entries[o]
+			snap.State = p.tr.To
+			o++
+		}
+		r.Notes = entries[o : o+len(p.c.Notes) : o+len(p.c.Notes)]
+		o += len(p.c.Notes)
+		if o > 0 {
+			snap.Version = entries[o-1].Version
+		}
+		r.Queued = entries[q : q+len(p.c.Messages) : q+len(p.c.Messages)]
+		q += len(p.c.Messages)
+		r.Snapshot = snap
+		rs[i] = r
 	}
-	nOwn := len(own) - len(c.Notes)
-	r.Notes = entries[nOwn:len(own)]
-	r.Queued = append(entries[:nOwn:nOwn], entries[len(own):]...)
-	return r, nil
+	return rs, nil
 }
 
 // Graph returns the table as a graph, with the texts in the language of

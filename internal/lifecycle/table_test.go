@@ -116,6 +116,27 @@ func newLog(t testing.TB) *register.Log {
 	return l
 }
 
+// load reads stream from log and folds it, as a restarted process does.
+func load(ctx context.Context, tb *lifecycle.Table[state, action], log *register.Log, stream string) (lifecycle.Snapshot[state], error) {
+	var entries []register.Entry
+	for e, err := range log.Stream(ctx, stream) {
+		if err != nil {
+			return lifecycle.Snapshot[state]{}, err
+		}
+		entries = append(entries, e)
+	}
+	return tb.Fold(entries)
+}
+
+// apply reads where stream stands and makes the change.
+func apply(ctx context.Context, tb *lifecycle.Table[state, action], log *register.Log, stream string, c lifecycle.Change[action]) (lifecycle.Result[state], error) {
+	at, err := load(ctx, tb, log, stream)
+	if err != nil {
+		return lifecycle.Result[state]{}, err
+	}
+	return tb.ApplyAt(ctx, log, stream, at, c)
+}
+
 // actorFor returns an actor with a role the transition allows.
 func actorFor(tr lifecycle.Transition[state, action]) register.Actor {
 	return register.Actor{Role: tr.Roles[0], ID: "x-1"}
@@ -193,7 +214,7 @@ func TestEveryAllowedTransition(t *testing.T) {
 				if r.Queued[0].Stream != register.MessageStreamPrefix+stream+"/a" || r.Queued[0].Seq != r.Entry.Seq+1 {
 					t.Errorf("queued = %v", r.Queued[0])
 				}
-				got, err := tb.Load(ctx, l, stream)
+				got, err := load(ctx, tb, l, stream)
 				if err != nil || got != r.Snapshot {
 					t.Errorf("Load = %+v, %v; want %+v", got, err, r.Snapshot)
 				}
@@ -320,24 +341,24 @@ func TestFoldAfterRestart(t *testing.T) {
 	l = open()
 	defer l.Close()
 	for stream, s := range want {
-		snap, err := tb.Load(ctx, l, stream)
+		snap, err := load(ctx, tb, l, stream)
 		if err != nil || snap.State != s {
 			t.Errorf("%s: %+v, %v; want %s", stream, snap, err, s)
 		}
 	}
-	snap, _ := tb.Load(ctx, l, "toy/0")
+	snap, _ := load(ctx, tb, l, "toy/0")
 	if snap.Version != 2 {
 		t.Errorf("version after a note = %d", snap.Version)
 	}
 	// The state goes on from where it was.
-	if _, err := tb.Apply(ctx, l, "toy/0", lifecycle.Change[action]{Action: accept, Actor: command}); err != nil {
+	if _, err := apply(ctx, tb, l, "toy/0", lifecycle.Change[action]{Action: accept, Actor: command}); err != nil {
 		t.Fatal(err)
 	}
 	// An entry the table does not know stops the fold.
 	if _, err := l.Append(ctx, "toy/9", 0, register.Event{Kind: "request.unknown", Actor: official}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := tb.Load(ctx, l, "toy/9"); !errors.Is(err, lifecycle.ErrUnexpectedEntry) {
+	if _, err := load(ctx, tb, l, "toy/9"); !errors.Is(err, lifecycle.ErrUnexpectedEntry) {
 		t.Errorf("unknown kind: err = %v", err)
 	}
 }
@@ -388,7 +409,7 @@ func TestRaceOnOneStream(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d messages queued, want the winner's one", n)
 	}
-	snap, _ := tb.Load(ctx, l, "toy/r")
+	snap, _ := load(ctx, tb, l, "toy/r")
 	if snap.Version != at.Version+1 {
 		t.Errorf("version = %d", snap.Version)
 	}
@@ -413,7 +434,7 @@ func TestFailedAppendLeavesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = tb.Apply(ctx, l, "toy/f", lifecycle.Change[action]{
+	_, err = apply(ctx, tb, l, "toy/f", lifecycle.Change[action]{
 		Action: submit, Actor: official, Messages: []notify.Message{message("f/1", guideline.RolePoliceCommand)},
 	})
 	if !errors.Is(err, errDisk) {
@@ -424,12 +445,12 @@ func TestFailedAppendLeavesNothing(t *testing.T) {
 	}
 	// A message key already queued fails the whole transition too.
 	l2 := newLog(t)
-	if _, err := tb.Apply(ctx, l2, "toy/a", lifecycle.Change[action]{Action: submit, Actor: official,
+	if _, err := apply(ctx, tb, l2, "toy/a", lifecycle.Change[action]{Action: submit, Actor: official,
 		Messages: []notify.Message{message("dup", guideline.RolePoliceCommand)}}); err != nil {
 		t.Fatal(err)
 	}
 	head, _ := l2.Backend().Head(ctx)
-	_, err = tb.Apply(ctx, l2, "toy/b", lifecycle.Change[action]{Action: submit, Actor: official,
+	_, err = apply(ctx, tb, l2, "toy/b", lifecycle.Change[action]{Action: submit, Actor: official,
 		Messages: []notify.Message{message("fresh", guideline.RolePoliceCommand), message("dup", guideline.RolePoliceCommand)}})
 	if !errors.Is(err, register.ErrVersionConflict) {
 		t.Fatalf("err = %v", err)
@@ -437,7 +458,7 @@ func TestFailedAppendLeavesNothing(t *testing.T) {
 	if after, _ := l2.Backend().Head(ctx); after.Seq != head.Seq {
 		t.Errorf("the failed transition wrote %d entries", after.Seq-head.Seq)
 	}
-	if snap, _ := tb.Load(ctx, l2, "toy/b"); snap.State != draft || snap.Version != 0 {
+	if snap, _ := load(ctx, tb, l2, "toy/b"); snap.State != draft || snap.Version != 0 {
 		t.Errorf("toy/b = %+v", snap)
 	}
 }
@@ -460,6 +481,12 @@ func TestNewRejectsBadTables(t *testing.T) {
 		"ambiguous kind": func(s *lifecycle.Spec[state, action]) {
 			s.Transitions = append(s.Transitions, lifecycle.Transition[state, action]{From: draft, Action: cancel, To: cancelled, Roles: s.Transitions[0].Roles, Kind: register.KindRequestSubmitted})
 		},
+		"kind shared with a role in common": func(s *lifecycle.Spec[state, action]) {
+			s.Transitions = append(s.Transitions, lifecycle.Transition[state, action]{From: draft, Action: cancel, To: submitted, Roles: []guideline.Role{guideline.RolePoliceCommand, guideline.RoleResponsibleOfficial}, Kind: register.KindRequestSubmitted})
+		},
+		"note without kind":         func(s *lifecycle.Spec[state, action]) { s.Notes = append(s.Notes, "") },
+		"note repeated":             func(s *lifecycle.Spec[state, action]) { s.Notes = append(s.Notes, "request.note") },
+		"note kind of a transition": func(s *lifecycle.Spec[state, action]) { s.Notes = append(s.Notes, register.KindRequestAccepted) },
 		"missing text": func(s *lifecycle.Spec[state, action]) {
 			s.Transitions = append(s.Transitions, lifecycle.Transition[state, action]{From: draft, Action: "fly", To: cancelled, Roles: s.Transitions[0].Roles, Kind: "x.fly"})
 		},
@@ -467,6 +494,7 @@ func TestNewRejectsBadTables(t *testing.T) {
 		s := base
 		s.States = slices.Clone(base.States)
 		s.Transitions = slices.Clone(base.Transitions)
+		s.Notes = slices.Clone(base.Notes)
 		mutate(&s)
 		if _, err := lifecycle.New(s); !errors.Is(err, lifecycle.ErrInvalidTable) {
 			t.Errorf("%s: err = %v", name, err)
@@ -500,5 +528,110 @@ func TestDiagrams(t *testing.T) {
 	}
 	if n := strings.Count(m, "-->") + strings.Count(m, "-.->"); n != len(tb.Transitions()) {
 		t.Errorf("%d edges for %d transitions", n, len(tb.Transitions()))
+	}
+}
+
+// Two transitions from one state may record the same kind when they lead
+// to the same state and no role may take both: the replay tells them
+// apart by the role of the entry's actor.
+func TestSharedKindTellsTransitionsApartByRole(t *testing.T) {
+	t.Parallel()
+	spec := toySpec(t)
+	spec.Transitions = append(spec.Transitions, lifecycle.Transition[state, action]{
+		From: draft, Action: accept, To: submitted, Roles: []guideline.Role{guideline.RolePoliceCommand}, Kind: register.KindRequestSubmitted,
+	})
+	tb, err := lifecycle.New(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		actor register.Actor
+		want  action
+	}{{official, submit}, {command, accept}, {register.Actor{Role: guideline.RolePatrol, ID: "x"}, submit}} {
+		e := register.Entry{Seq: 7, Kind: register.KindRequestSubmitted, Actor: c.actor, Version: 1}
+		snap, tr, note, err := tb.Step(lifecycle.Snapshot[state]{State: draft}, e)
+		if err != nil || note || snap.State != submitted || snap.Version != 1 || tr.Action != c.want {
+			t.Errorf("%s: Step = %+v, %+v, %v, %v; want %s", c.actor.Role, snap, tr, note, err, c.want)
+		}
+	}
+}
+
+func TestStep(t *testing.T) {
+	t.Parallel()
+	tb := toyTable(t)
+	at := lifecycle.Snapshot[state]{State: submitted, Version: 1}
+	entry := func(kind string, version uint64) register.Entry {
+		return register.Entry{Seq: 9, Kind: kind, Actor: command, Version: version}
+	}
+	snap, tr, note, err := tb.Step(at, entry("request.note", 2))
+	if err != nil || !note || snap != (lifecycle.Snapshot[state]{State: submitted, Version: 2}) || tr.Kind != "" {
+		t.Errorf("note: %+v, %+v, %v, %v", snap, tr, note, err)
+	}
+	snap, tr, note, err = tb.Step(at, entry(register.KindRequestAccepted, 2))
+	if err != nil || note || snap != (lifecycle.Snapshot[state]{State: accepted, Version: 2}) || tr.Action != accept {
+		t.Errorf("transition: %+v, %+v, %v, %v", snap, tr, note, err)
+	}
+	// The transition returned is a copy: changing it changes no table.
+	tr.Roles[0] = guideline.RolePatrol
+	if _, err := tb.Next(submitted, accept, guideline.RolePoliceCommand); err != nil {
+		t.Errorf("Step shares the table's roles: %v", err)
+	}
+	for name, e := range map[string]register.Entry{
+		"version gap":  entry(register.KindRequestAccepted, 3),
+		"unknown kind": entry("request.unknown", 2),
+		"wrong state":  entry(register.KindRequestCompleted, 2),
+	} {
+		if _, _, _, err := tb.Step(at, e); !errors.Is(err, lifecycle.ErrUnexpectedEntry) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+func TestApplyAllAtIsOneAppend(t *testing.T) {
+	t.Parallel()
+	tb := toyTable(t)
+	ctx := context.Background()
+	l := newLog(t)
+	at := reach(t, tb, l, "toy/two", submitted)
+	head, _ := l.Backend().Head(ctx)
+	// The second change is refused: nothing of the first is written.
+	_, err := tb.ApplyAllAt(ctx, l, "toy/two", at,
+		lifecycle.Change[action]{Action: accept, Actor: command},
+		lifecycle.Change[action]{Action: complete, Actor: register.Actor{Role: guideline.RolePatrol, ID: "x"}})
+	var te *lifecycle.TransitionError
+	if !errors.As(err, &te) || te.State != string(accepted) || te.Action != string(complete) {
+		t.Fatalf("err = %v", err)
+	}
+	if after, _ := l.Backend().Head(ctx); after.Seq != head.Seq {
+		t.Fatalf("the refused changes wrote %d entries", after.Seq-head.Seq)
+	}
+	rs, err := tb.ApplyAllAt(ctx, l, "toy/two", at,
+		lifecycle.Change[action]{Action: accept, Actor: command, Messages: []notify.Message{message("two/a", guideline.RoleResponsibleOfficial)},
+			Notes: []lifecycle.Note{{Kind: "request.note"}}},
+		lifecycle.Change[action]{Action: complete, Actor: official, Messages: []notify.Message{message("two/b", guideline.RolePoliceCommand)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].State != accepted || rs[0].Version != at.Version+2 || rs[0].Entry.Kind != register.KindRequestAccepted ||
+		len(rs[0].Notes) != 1 || len(rs[0].Queued) != 1 || rs[0].Queued[0].Stream != register.MessageStreamPrefix+"two/a" {
+		t.Fatalf("first result = %+v", rs[0])
+	}
+	if r := rs[1]; r.State != completed || r.Version != at.Version+3 || r.Entry.Kind != register.KindRequestCompleted || r.Entry.Actor != official ||
+		len(r.Notes) != 0 || len(r.Queued) != 1 || r.Queued[0].Stream != register.MessageStreamPrefix+"two/b" {
+		t.Fatalf("second result = %+v", r)
+	}
+	// One batch: the entries are consecutive, the stream's then the queued.
+	if rs[1].Entry.Seq != rs[0].Entry.Seq+2 || rs[0].Queued[0].Seq != rs[1].Entry.Seq+1 || rs[1].Queued[0].Seq != rs[0].Queued[0].Seq+1 {
+		t.Errorf("not one batch: %d %d %d %d", rs[0].Entry.Seq, rs[1].Entry.Seq, rs[0].Queued[0].Seq, rs[1].Queued[0].Seq)
+	}
+	if got, err := load(ctx, tb, l, "toy/two"); err != nil || got != rs[1].Snapshot {
+		t.Errorf("load = %+v, %v; want %+v", got, err, rs[1].Snapshot)
+	}
+	// Another writer got there first: nothing is written.
+	if _, err := tb.ApplyAllAt(ctx, l, "toy/two", at, lifecycle.Change[action]{Action: accept, Actor: command}); !errors.Is(err, register.ErrVersionConflict) {
+		t.Errorf("stale: err = %v", err)
+	}
+	if rs, err := tb.ApplyAllAt(ctx, l, "toy/two", rs[1].Snapshot); rs != nil || err != nil {
+		t.Errorf("no change: %v, %v", rs, err)
 	}
 }
