@@ -9,7 +9,7 @@ import "slices"
 // one of the roles the guideline defines.
 type Role string
 
-// The roles of the guideline, with the names of the glossary in DESIGN.md.
+// The roles of the guideline, with the names the whole module uses for them.
 const (
 	// RoleOperator is the social worker (operatore dei servizi sociali,
 	// assistente sociale) who meets the service user.
