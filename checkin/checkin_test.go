@@ -106,29 +106,22 @@ func TestMissedCheckOutRaisesAtTheGracePeriodsEnd(t *testing.T) {
 // A session closed in time raises nothing.
 func TestCheckOutInTimeRaisesNothing(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	e := newEnv(t, func() time.Time { return now })
-	svc, w := e.service(t, func() time.Time { return now })
-	ctx := context.Background()
-	sess, err := svc.Start(ctx, start(now.Add(time.Hour)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now = now.Add(50 * time.Minute)
-	s, err := svc.CheckOut(ctx, sess.ID, knownCheckOut)
+	f, sess := startedSession(t)
+	f.now = f.now.Add(50 * time.Minute)
+	s, err := f.svc.CheckOut(f.ctx, sess.ID, knownCheckOut)
 	if err != nil || s.Status != checkin.StatusCheckedOut {
 		t.Fatalf("check-out: %+v, %v", s, err)
 	}
-	if err := w.Tick(ctx, now.Add(24*time.Hour)); err != nil {
+	if err := f.w.Tick(f.ctx, f.now.Add(24*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(e.raiser.raised()); n != 0 {
+	if n := len(f.e.raiser.raised()); n != 0 {
 		t.Errorf("%d incidents for a session closed in time", n)
 	}
-	if _, err := svc.CheckOut(ctx, sess.ID, knownCheckOut); !errors.Is(err, checkin.ErrClosed) {
+	if _, err := f.svc.CheckOut(f.ctx, sess.ID, knownCheckOut); !errors.Is(err, checkin.ErrClosed) {
 		t.Errorf("second check-out: %v", err)
 	}
-	es := streamEntries(t, e.log, string(sess.ID))
+	es := streamEntries(t, f.e.log, string(sess.ID))
 	if len(es) != 2 || es[0].Kind != checkin.KindStarted || es[1].Kind != checkin.KindCheckedOut {
 		t.Fatalf("stream %v", es)
 	}
@@ -143,24 +136,13 @@ func TestCheckOutInTimeRaisesNothing(t *testing.T) {
 // an incident, from a stream apart.
 func TestDuressLooksLikeACheckOut(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	e := newEnv(t, clock)
-	svc, w := e.service(t, clock)
-	ctx := context.Background()
-	normal, err := svc.Start(ctx, start(now.Add(time.Hour)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	duress, err := svc.Start(ctx, start(now.Add(time.Hour)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	accessBefore := len(streamEntries(t, e.log, register.AccessStream))
-	gotN, errN := svc.CheckOut(ctx, normal.ID, knownCheckOut)
-	accessNormal := len(streamEntries(t, e.log, register.AccessStream)) - accessBefore
-	gotD, errD := svc.CheckOut(ctx, duress.ID, knownDuress)
-	accessDuress := len(streamEntries(t, e.log, register.AccessStream)) - accessBefore - accessNormal
+	f := newFixture(t)
+	normal, duress := f.start(t), f.start(t)
+	accessBefore := len(streamEntries(t, f.e.log, register.AccessStream))
+	gotN, errN := f.svc.CheckOut(f.ctx, normal.ID, knownCheckOut)
+	accessNormal := len(streamEntries(t, f.e.log, register.AccessStream)) - accessBefore
+	gotD, errD := f.svc.CheckOut(f.ctx, duress.ID, knownDuress)
+	accessDuress := len(streamEntries(t, f.e.log, register.AccessStream)) - accessBefore - accessNormal
 	if errN != nil || errD != nil {
 		t.Fatalf("errors %v, %v", errN, errD)
 	}
@@ -172,10 +154,10 @@ func TestDuressLooksLikeACheckOut(t *testing.T) {
 		t.Errorf("access log: %d entries for a check-out, %d for a duress one", accessNormal, accessDuress)
 	}
 	// Everything after the alarm is raised, too.
-	if err := w.Tick(ctx, now); err != nil {
+	if err := f.w.Tick(f.ctx, f.now); err != nil {
 		t.Fatal(err)
 	}
-	sn, sd := streamEntries(t, e.log, string(normal.ID)), streamEntries(t, e.log, string(duress.ID))
+	sn, sd := streamEntries(t, f.e.log, string(normal.ID)), streamEntries(t, f.e.log, string(duress.ID))
 	if len(sn) != len(sd) {
 		t.Fatalf("streams of %d and %d entries", len(sn), len(sd))
 	}
@@ -186,13 +168,13 @@ func TestDuressLooksLikeACheckOut(t *testing.T) {
 			t.Errorf("entry %d differs: %s %s vs %s %s", i, a.Kind, a.Data, b.Kind, b.Data)
 		}
 	}
-	s1, _ := svc.Session(ctx, normal.ID)
-	s2, _ := svc.Session(ctx, duress.ID)
+	s1, _ := f.svc.Session(f.ctx, normal.ID)
+	s2, _ := f.svc.Session(f.ctx, duress.ID)
 	s1.ID, s2.ID = "", ""
 	if !reflect.DeepEqual(s1, s2) {
 		t.Errorf("sessions differ:\n%+v\n%+v", s1, s2)
 	}
-	got := e.raiser.raised()
+	got := f.e.raiser.raised()
 	if len(got) != 1 || got[0].cause != register.AlarmDuress {
 		t.Fatalf("raised %d incidents (%v), want one duress alarm", len(got), got)
 	}
@@ -201,7 +183,7 @@ func TestDuressLooksLikeACheckOut(t *testing.T) {
 	}
 	// The alarm's stream does not name the session in clear.
 	var alarmStream string
-	for ent, err := range e.log.Scan(ctx, register.Filter{Kinds: []string{checkin.KindDuressRaised}}) {
+	for ent, err := range f.e.log.Scan(f.ctx, register.Filter{Kinds: []string{checkin.KindDuressRaised}}) {
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,11 +197,11 @@ func TestDuressLooksLikeACheckOut(t *testing.T) {
 		t.Errorf("alarm stream %q", alarmStream)
 	}
 	// A restart raises nothing more.
-	_, w2 := e.service(t, clock)
-	if err := w2.Tick(ctx, now.Add(48*time.Hour)); err != nil {
+	_, w2 := f.e.service(t, f.clock)
+	if err := w2.Tick(f.ctx, f.now.Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(e.raiser.raised()); n != 1 {
+	if n := len(f.e.raiser.raised()); n != 1 {
 		t.Errorf("%d incidents after a restart", n)
 	}
 }
@@ -228,27 +210,19 @@ func TestDuressLooksLikeACheckOut(t *testing.T) {
 // code does, and still raises the alarm.
 func TestDuressOnAClosedSession(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	e := newEnv(t, clock)
-	svc, w := e.service(t, clock)
-	ctx := context.Background()
-	sess, err := svc.Start(ctx, start(now.Add(time.Hour)))
-	if err != nil {
+	f, sess := startedSession(t)
+	if _, err := f.svc.CheckOut(f.ctx, sess.ID, knownCheckOut); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CheckOut(ctx, sess.ID, knownCheckOut); err != nil {
-		t.Fatal(err)
-	}
-	_, errN := svc.CheckOut(ctx, sess.ID, knownCheckOut)
-	_, errD := svc.CheckOut(ctx, sess.ID, knownDuress)
+	_, errN := f.svc.CheckOut(f.ctx, sess.ID, knownCheckOut)
+	_, errD := f.svc.CheckOut(f.ctx, sess.ID, knownDuress)
 	if !errors.Is(errN, checkin.ErrClosed) || errN.Error() != errD.Error() {
 		t.Errorf("closed session: %v vs %v", errN, errD)
 	}
-	if err := w.Tick(ctx, now); err != nil {
+	if err := f.w.Tick(f.ctx, f.now); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.raiser.raised(); len(got) != 1 || got[0].cause != register.AlarmDuress {
+	if got := f.e.raiser.raised(); len(got) != 1 || got[0].cause != register.AlarmDuress {
 		t.Errorf("raised %v", got)
 	}
 }
@@ -259,45 +233,37 @@ func TestDuressOnAClosedSession(t *testing.T) {
 func TestCrashBetweenRaisingAndRecording(t *testing.T) {
 	t.Parallel()
 	for _, code := range []string{"", knownDuress} {
-		now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-		clock := func() time.Time { return now }
-		e := newEnv(t, clock)
-		svc, w := e.service(t, clock)
-		ctx := context.Background()
-		sess, err := svc.Start(ctx, start(now.Add(time.Hour)))
-		if err != nil {
-			t.Fatal(err)
-		}
+		f, sess := startedSession(t)
 		if code != "" {
-			if _, err := svc.CheckOut(ctx, sess.ID, code); err != nil {
+			if _, err := f.svc.CheckOut(f.ctx, sess.ID, code); err != nil {
 				t.Fatal(err)
 			}
 		} else {
-			now = sess.DueAt
+			f.now = sess.DueAt
 		}
-		e.raiser.crashAfter = true
-		if err := w.Tick(ctx, now); err == nil {
+		f.e.raiser.crashAfter = true
+		if err := f.w.Tick(f.ctx, f.now); err == nil {
 			t.Fatal("the crash was not reported")
 		}
-		for ent, err := range e.log.Scan(ctx, register.Filter{Kinds: []string{checkin.KindIncidentRaised}}) {
+		for ent, err := range f.e.log.Scan(f.ctx, register.Filter{Kinds: []string{checkin.KindIncidentRaised}}) {
 			if err != nil {
 				t.Fatal(err)
 			}
 			t.Fatalf("raising recorded despite the crash: %v", ent)
 		}
-		_, w2 := e.service(t, clock) // the restart
-		if err := w2.Tick(ctx, now); err != nil {
+		_, w2 := f.e.service(t, f.clock) // the restart
+		if err := w2.Tick(f.ctx, f.now); err != nil {
 			t.Fatal(err)
 		}
-		if err := w2.Tick(ctx, now.Add(time.Hour)); err != nil {
+		if err := w2.Tick(f.ctx, f.now.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		got := e.raiser.raised()
+		got := f.e.raiser.raised()
 		if len(got) != 1 {
 			t.Fatalf("code %q: %d incidents after the restart, want 1", code, len(got))
 		}
 		n := 0
-		for ent, err := range e.log.Scan(ctx, register.Filter{Kinds: []string{checkin.KindIncidentRaised}}) {
+		for ent, err := range f.e.log.Scan(f.ctx, register.Filter{Kinds: []string{checkin.KindIncidentRaised}}) {
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -315,29 +281,23 @@ func TestCrashBetweenRaisingAndRecording(t *testing.T) {
 // Two watchers (two processes) on one register raise one incident.
 func TestTwoWatchersRaiseOnce(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	e := newEnv(t, clock)
-	svc, w1 := e.service(t, clock)
-	_, w2 := e.service(t, clock)
-	ctx := context.Background()
-	sess, err := svc.Start(ctx, start(now.Add(time.Hour)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	now = sess.DueAt
+	f := newFixture(t)
+	w1 := f.w
+	_, w2 := f.e.service(t, f.clock)
+	sess := f.start(t)
+	f.now = sess.DueAt
 	errs := make(chan error, 2)
 	for _, w := range []*checkin.Watcher{w1, w2} {
-		go func() { errs <- w.Tick(ctx, now) }()
+		go func() { errs <- w.Tick(f.ctx, f.now) }()
 	}
 	for range 2 {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
 	}
-	_ = w1.Tick(ctx, now)
-	_ = w2.Tick(ctx, now)
-	if n := len(e.raiser.raised()); n != 1 {
+	_ = w1.Tick(f.ctx, f.now)
+	_ = w2.Tick(f.ctx, f.now)
+	if n := len(f.e.raiser.raised()); n != 1 {
 		t.Errorf("%d incidents from two watchers", n)
 	}
 }
@@ -346,19 +306,11 @@ func TestTwoWatchersRaiseOnce(t *testing.T) {
 // locked and an emergency raised, as for a missed check-out.
 func TestWrongCodes(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	e := newEnv(t, clock)
-	svc, w := e.service(t, clock)
-	ctx := context.Background()
-	sess, err := svc.Start(ctx, start(now.Add(time.Hour)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	f, sess := startedSession(t)
 	var logs bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&logs, nil))
 	for i := 1; i < 5; i++ {
-		_, err := svc.CheckOut(ctx, sess.ID, "000000")
+		_, err := f.svc.CheckOut(f.ctx, sess.ID, "000000")
 		var ce *checkin.Error
 		if !errors.As(err, &ce) || !errors.Is(err, checkin.ErrWrongCode) || ce.Remaining != 5-i {
 			t.Fatalf("attempt %d: %v", i, err)
@@ -368,22 +320,22 @@ func TestWrongCodes(t *testing.T) {
 			t.Errorf("messages %q %q", it, en)
 		}
 	}
-	_, err = svc.CheckOut(ctx, sess.ID, "000000")
+	_, err := f.svc.CheckOut(f.ctx, sess.ID, "000000")
 	if !errors.Is(err, checkin.ErrTooManyAttempts) {
 		t.Fatalf("fifth wrong code: %v", err)
 	}
-	s, _ := svc.Session(ctx, sess.ID)
+	s, _ := f.svc.Session(f.ctx, sess.ID)
 	if s.Status != checkin.StatusMissed || s.Attempts != 5 {
 		t.Errorf("session %+v", s)
 	}
-	if err := w.Tick(ctx, now); err != nil {
+	if err := f.w.Tick(f.ctx, f.now); err != nil {
 		t.Fatal(err)
 	}
-	if got := e.raiser.raised(); len(got) != 1 || got[0].cause != register.AlarmCheckoutMissed {
+	if got := f.e.raiser.raised(); len(got) != 1 || got[0].cause != register.AlarmCheckoutMissed {
 		t.Errorf("raised %v", got)
 	}
 	// The right code still closes it, late.
-	if s, err := svc.CheckOut(ctx, sess.ID, knownCheckOut); err != nil || s.Status != checkin.StatusCheckedOut {
+	if s, err := f.svc.CheckOut(f.ctx, sess.ID, knownCheckOut); err != nil || s.Status != checkin.StatusCheckedOut {
 		t.Errorf("check-out after the lock: %+v %v", s, err)
 	}
 	assertNoSecret(t, "logs", logs.String())
@@ -394,14 +346,11 @@ func TestWrongCodes(t *testing.T) {
 // other packages: guideline's one wording, after the field's name.
 func TestStartValidationWording(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	e := newEnv(t, clock)
-	svc, _ := e.service(t, clock)
-	bad := start(now.Add(time.Hour))
+	f := newFixture(t)
+	bad := start(f.now.Add(time.Hour))
 	bad.Venue.Name = "  "
 	bad.Venue.Address = "Via Tibaldi\n41"
-	_, err := svc.Start(context.Background(), bad)
+	_, err := f.svc.Start(f.ctx, bad)
 	var ve *guideline.ValidationError
 	if !errors.As(err, &ve) {
 		t.Fatalf("err = %v, want a *guideline.ValidationError", err)
@@ -429,18 +378,14 @@ func TestStartValidationWording(t *testing.T) {
 
 func TestStartValidation(t *testing.T) {
 	t.Parallel()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	e := newEnv(t, clock)
-	svc, _ := e.service(t, clock)
-	ctx := context.Background()
-	bad := start(now.Add(-time.Minute))
+	f := newFixture(t)
+	bad := start(f.now.Add(-time.Minute))
 	bad.Venue.Name = ""
 	bad.Venue.Territory = "municipio-99"
 	bad.Operator.Name = ""
 	bad.Operator.Role = guideline.RolePatrol
 	bad.Request = "incident/2026-000001"
-	_, err := svc.Start(ctx, bad)
+	_, err := f.svc.Start(f.ctx, bad)
 	var ve *guideline.ValidationError
 	if !errors.Is(err, checkin.ErrInvalid) || !errors.As(err, &ve) {
 		t.Fatalf("%v", err)
@@ -459,19 +404,19 @@ func TestStartValidation(t *testing.T) {
 		}
 	}
 	assertNoSecret(t, "validation error", err.Error())
-	far := start(now.Add(13 * time.Hour))
-	if _, err := svc.Start(ctx, far); !errors.As(err, &ve) || !ve.Has("expected_end", "future") {
+	far := start(f.now.Add(13 * time.Hour))
+	if _, err := f.svc.Start(f.ctx, far); !errors.As(err, &ve) || !ve.Has("expected_end", "future") {
 		t.Errorf("a session of 13 hours: %v", err)
 	}
-	noCodes := start(now.Add(time.Hour))
+	noCodes := start(f.now.Add(time.Hour))
 	noCodes.Operator.ID = "op-99"
-	if _, err := svc.Start(ctx, noCodes); !errors.Is(err, checkin.ErrNoCodes) {
+	if _, err := f.svc.Start(f.ctx, noCodes); !errors.Is(err, checkin.ErrNoCodes) {
 		t.Errorf("operator without codes: %v", err)
 	}
-	if _, err := svc.CheckOut(ctx, "checkin/0000000000000000000f", knownCheckOut); !errors.Is(err, checkin.ErrUnknownSession) {
+	if _, err := f.svc.CheckOut(f.ctx, "checkin/0000000000000000000f", knownCheckOut); !errors.Is(err, checkin.ErrUnknownSession) {
 		t.Errorf("unknown session: %v", err)
 	}
-	if _, err := svc.CheckOut(ctx, "incident/2026-000001", knownCheckOut); !errors.Is(err, checkin.ErrUnknownSession) {
+	if _, err := f.svc.CheckOut(f.ctx, "incident/2026-000001", knownCheckOut); !errors.Is(err, checkin.ErrUnknownSession) {
 		t.Errorf("not a session ID: %v", err)
 	}
 }

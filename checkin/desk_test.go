@@ -123,6 +123,17 @@ func (wd *world) process(t testing.TB) *wired {
 	return p
 }
 
+// start starts, in process p, a session of the visitor at v expected to
+// end an hour from the clock's time.
+func (wd *world) start(t testing.TB, p *wired, v guideline.Venue) checkin.Session {
+	t.Helper()
+	sess, err := p.svc.Start(context.Background(), startAt(v, wd.clock.Now().Add(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
 // tick runs the Watcher, the Escalator and the dispatcher at the clock's
 // time, as their Run loops would.
 func (p *wired) tick(t testing.TB, now time.Time) {
@@ -182,10 +193,7 @@ func TestWiredMissedCheckOut(t *testing.T) {
 	wd := sqliteWorld(t)
 	ctx := context.Background()
 	p := wd.process(t)
-	sess, err := p.svc.Start(ctx, startAt(office, wd.clock.Now().Add(time.Hour)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := wd.start(t, p, office)
 
 	// The process dies before the session is due.
 	p = wd.process(t)
@@ -258,14 +266,7 @@ func TestWiredDuress(t *testing.T) {
 			wd := sqliteWorld(t)
 			ctx := context.Background()
 			p := wd.process(t)
-			normal, err := p.svc.Start(ctx, startAt(v, wd.clock.Now().Add(time.Hour)))
-			if err != nil {
-				t.Fatal(err)
-			}
-			duress, err := p.svc.Start(ctx, startAt(v, wd.clock.Now().Add(time.Hour)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			normal, duress := wd.start(t, p, v), wd.start(t, p, v)
 			gotN, errN := p.svc.CheckOut(ctx, normal.ID, knownCheckOut)
 			gotD, errD := p.svc.CheckOut(ctx, duress.ID, knownDuress)
 			if errN != nil || errD != nil {

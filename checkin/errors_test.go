@@ -49,23 +49,19 @@ func appendSession(t *testing.T, l *register.Log, id string, due time.Time) {
 // check-out, and the error does not repeat it.
 func TestUnreadableSealedData(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	e := newEnv(t, clock)
-	svc, w := e.service(t, clock)
+	f := newFixture(t)
 	const duressID, missedID = "checkin/0123456789abcdef0123", "checkin/fedcba98765432100123"
-	appendSession(t, e.log, duressID, now.Add(time.Hour))
-	appendSession(t, e.log, missedID, now.Add(-time.Minute))
-	_, err := svc.CheckOut(ctx, duressID, knownDuress)
+	appendSession(t, f.e.log, duressID, f.now.Add(time.Hour))
+	appendSession(t, f.e.log, missedID, f.now.Add(-time.Minute))
+	_, err := f.svc.CheckOut(f.ctx, duressID, knownDuress)
 	if !errors.Is(err, checkin.ErrUnreadable) || strings.Contains(err.Error(), knownAddress) {
 		t.Errorf("duress check-out: %v", err)
 	}
-	err = w.Tick(ctx, now)
+	err = f.w.Tick(f.ctx, f.now)
 	if !errors.Is(err, checkin.ErrUnreadable) || strings.Contains(err.Error(), knownAddress) {
 		t.Errorf("missed check-out: %v", err)
 	}
-	if n := len(e.raiser.raised()); n != 0 {
+	if n := len(f.e.raiser.raised()); n != 0 {
 		t.Errorf("%d incidents raised", n)
 	}
 }
@@ -74,22 +70,16 @@ func TestUnreadableSealedData(t *testing.T) {
 // the register is reported with ErrRaisedID.
 func TestRaiserGivesAnotherID(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
-	now := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
-	clock := func() time.Time { return now }
-	e := newEnv(t, clock)
-	svc, _ := e.service(t, clock)
+	f := newFixture(t)
 	other, err := incident.NewID(2026, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := svc.Watcher(checkin.RaiserFunc(func(ctx context.Context, inc incident.Incident, by register.Actor, cause string) (incident.ID, error) {
+	w := f.svc.Watcher(checkin.RaiserFunc(func(ctx context.Context, inc incident.Incident, by register.Actor, cause string) (incident.ID, error) {
 		return other, nil
 	}), nil)
-	if _, err := svc.Start(ctx, start(now.Add(time.Hour))); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Tick(ctx, now.Add(2*time.Hour)); !errors.Is(err, checkin.ErrRaisedID) {
+	f.start(t)
+	if err := w.Tick(f.ctx, f.now.Add(2*time.Hour)); !errors.Is(err, checkin.ErrRaisedID) {
 		t.Errorf("Tick: %v, want ErrRaisedID", err)
 	}
 }

@@ -80,6 +80,43 @@ func (e *env) service(t testing.TB, now func() time.Time) (*checkin.Service, *ch
 	return svc, svc.Watcher(e.raiser, nil)
 }
 
+// fixture is one process over a fresh env, with a clock that stands at
+// now until the test moves it.
+type fixture struct {
+	now   time.Time
+	clock func() time.Time
+	e     *env
+	svc   *checkin.Service
+	w     *checkin.Watcher
+	ctx   context.Context
+}
+
+func newFixture(t testing.TB) *fixture {
+	t.Helper()
+	f := &fixture{now: time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC), ctx: context.Background()}
+	f.clock = func() time.Time { return f.now }
+	f.e = newEnv(t, f.clock)
+	f.svc, f.w = f.e.service(t, f.clock)
+	return f
+}
+
+// start starts a session of the operator expected to end an hour from now.
+func (f *fixture) start(t testing.TB) checkin.Session {
+	t.Helper()
+	sess, err := f.svc.Start(f.ctx, start(f.now.Add(time.Hour)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess
+}
+
+// startedSession is a new fixture and the session it started.
+func startedSession(t testing.TB) (*fixture, checkin.Session) {
+	t.Helper()
+	f := newFixture(t)
+	return f, f.start(t)
+}
+
 func start(end time.Time) checkin.Start {
 	return checkin.Start{
 		Operator:    operator,

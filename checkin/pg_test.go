@@ -3,7 +3,6 @@ package checkin_test
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/sostegno/sostegno/incident"
 	"github.com/sostegno/sostegno/register"
@@ -29,10 +28,7 @@ func TestWiredMissedCheckOutPostgres(t *testing.T) {
 	})
 	ctx := context.Background()
 	p := wd.process(t)
-	sess, err := p.svc.Start(ctx, startAt(office, wd.clock.Now().Add(time.Hour)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess := wd.start(t, p, office)
 	a, b := wd.process(t), wd.process(t)
 	wd.clock.Set(sess.DueAt)
 	a.tick(t, sess.DueAt)

@@ -38,10 +38,7 @@ func TestHomeVisitAlarmSealsTheVenue(t *testing.T) {
 	})
 	p := wd.process(t)
 	home := guideline.Venue{Name: knownHomeName, Address: knownAddress, Territory: "municipio-5"}
-	s, err := p.svc.Start(ctx, startAt(home, wd.clock.Now().Add(time.Hour)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := wd.start(t, p, home)
 	now := s.DueAt.Add(time.Second)
 	for range 6 {
 		wd.clock.Set(now)

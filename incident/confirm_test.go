@@ -22,9 +22,7 @@ import (
 func TestCentreConfirmsTheCallBeforeStepOne(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	head := e.head(t)
 	r, err := e.desk.Confirm(ctx, rc.ID, incident.StepCallOperationsCentre, centreActor, "chiamata ricevuta")
 	require.NoError(t, err)
@@ -101,8 +99,7 @@ func TestColleagueConfirmsBothStepsInOneAppend(t *testing.T) {
 	assert.Equal(t, incident.StateReported, st.State)
 
 	e = newEnv(t)
-	rc, err = e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	_, rc = e.reported(t)
 	r, err := e.desk.Confirm(ctx, rc.ID, incident.StepCallOperationsCentre, lucaActor, "ho chiamato io")
 	require.NoError(t, err)
 	assert.Equal(t, incident.ActionConfirmCall, r.Action)
@@ -124,11 +121,9 @@ func TestColleagueConfirmsBothStepsInOneAppend(t *testing.T) {
 func TestConfirmingTheCallBeforeStepOneRefusedForOtherRoles(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	head := e.head(t)
-	_, err = e.desk.Confirm(ctx, rc.ID, incident.StepCallOperationsCentre, patrolActor, "")
+	_, err := e.desk.Confirm(ctx, rc.ID, incident.StepCallOperationsCentre, patrolActor, "")
 	var te *incident.TransitionError
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, string(incident.ActionConfirmCall), te.Action)
@@ -141,10 +136,8 @@ func TestConfirmingTheCallBeforeStepOneRefusedForOtherRoles(t *testing.T) {
 func TestLateConfirmationNotRecordedTwice(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
-	_, err = e.desk.Confirm(ctx, rc.ID, incident.StepAlertColleagues, lucaActor, "")
+	ctx, rc := e.reported(t)
+	_, err := e.desk.Confirm(ctx, rc.ID, incident.StepAlertColleagues, lucaActor, "")
 	require.NoError(t, err)
 	late, err := e.desk.Confirm(ctx, rc.ID, incident.StepAlertColleagues, annaActor, "arrivo anch'io")
 	require.NoError(t, err)

@@ -105,6 +105,20 @@ func shifts(t testing.TB, c *fakeClock, staff ...incident.Staff) *incident.MemRo
 	return &r
 }
 
+// aloneAtSede is a roster with giulia alone on duty at sede for eight
+// hours from an hour before the clock's time, and the official paola at
+// another office of the same territory.
+func aloneAtSede(t testing.TB, c *fakeClock) *incident.MemRoster {
+	t.Helper()
+	var rost incident.MemRoster
+	from := c.Now().Add(-time.Hour)
+	require.NoError(t, rost.Add(
+		incident.Shift{Staff: giulia, Venue: sede, From: from, Until: from.Add(8 * time.Hour)},
+		incident.Shift{Staff: paola, Venue: guideline.Venue{Name: "Sede centrale", Address: "via Sile 8", Territory: sede.Territory}, From: from, Until: from.Add(8 * time.Hour)},
+	))
+	return &rost
+}
+
 func openLog(t testing.TB, backend register.Register, c *fakeClock) *register.Log {
 	t.Helper()
 	l, err := register.Open(context.Background(), backend, &register.Options{Sealer: keyring(t), Now: c.Now})
@@ -128,6 +142,16 @@ func newEnv(t testing.TB, staff ...incident.Staff) *env {
 		staff = []incident.Staff{giulia, luca, anna, paola}
 	}
 	return newEnvOn(t, memregister.New(), staff...)
+}
+
+// reported reports a threat on e's desk and returns the context it used
+// and the receipt.
+func (e *env) reported(t testing.TB) (context.Context, incident.Receipt) {
+	t.Helper()
+	ctx := context.Background()
+	rc, err := e.desk.Report(ctx, threat())
+	require.NoError(t, err)
+	return ctx, rc
 }
 
 func sqliteBackend(t testing.TB) register.Register {

@@ -31,9 +31,7 @@ func assertNoLeak(t *testing.T, texts ...string) {
 
 // fullPath walks an incident from the report to its closure.
 func fullPath(t *testing.T, e *env) {
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	assert.Equal(t, incident.ID("incident/2026-000001"), rc.ID)
 	assert.Equal(t, []string{"op-120", "op-121", "po-5"}, []string{rc.Alerted[0].ID, rc.Alerted[1].ID, rc.Alerted[2].ID})
 	assert.Equal(t, luca.ID, rc.Caller.ID)
@@ -132,9 +130,7 @@ func TestFullPathMemory(t *testing.T) {
 // reach brings a new incident to state s.
 func reach(t *testing.T, e *env, s incident.State) incident.ID {
 	t.Helper()
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	ops := map[incident.State]func() error{
 		incident.StateColleaguesAlerted: func() error {
 			_, err := e.desk.Confirm(ctx, rc.ID, incident.StepAlertColleagues, lucaActor, "")
@@ -239,11 +235,9 @@ func TestEveryIllegalTransitionWritesNothing(t *testing.T) {
 func TestSelfAcknowledgementRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	head := e.head(t)
-	_, err = e.desk.Confirm(ctx, rc.ID, incident.StepAlertColleagues, ownActor, "")
+	_, err := e.desk.Confirm(ctx, rc.ID, incident.StepAlertColleagues, ownActor, "")
 	require.ErrorIs(t, err, incident.ErrOwnAlarm)
 	var re *incident.RefusedError
 	require.ErrorAs(t, err, &re)
@@ -261,9 +255,7 @@ func TestSelfAcknowledgementRefused(t *testing.T) {
 func TestDirectCallIsARecordedDeviation(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	r, err := e.desk.Confirm(ctx, rc.ID, incident.StepCallOperationsCentre, ownActor, "Ero sola, ho chiamato io")
 	require.NoError(t, err)
 	assert.True(t, r.Deviation)
@@ -288,9 +280,7 @@ func TestDirectCallIsARecordedDeviation(t *testing.T) {
 func TestConfirmationBeforeStepOneConfirmsBoth(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	r, err := e.desk.Confirm(ctx, rc.ID, incident.StepCallOperationsCentre, lucaActor, "")
 	require.NoError(t, err)
 	assert.False(t, r.Deviation)
@@ -445,13 +435,8 @@ func TestNoColleagueOnDutyEscalatesAtOnce(t *testing.T) {
 	t.Parallel()
 	c := newFakeClock()
 	l := openLog(t, memregister.New(), c)
-	var rost incident.MemRoster
-	from := c.Now().Add(-time.Hour)
-	require.NoError(t, rost.Add(
-		incident.Shift{Staff: giulia, Venue: sede, From: from, Until: from.Add(8 * time.Hour)},
-		incident.Shift{Staff: paola, Venue: guideline.Venue{Name: "Sede centrale", Address: "via Sile 8", Territory: sede.Territory}, From: from, Until: from.Add(8 * time.Hour)},
-	))
-	d := incident.New(l, guideline.Milano2021(), &rost, &incident.Options{Now: c.Now})
+	rost := aloneAtSede(t, c)
+	d := incident.New(l, guideline.Milano2021(), rost, &incident.Options{Now: c.Now})
 	rc, err := d.Report(context.Background(), threat())
 	require.NoError(t, err)
 	assert.True(t, rc.Escalated)

@@ -83,13 +83,8 @@ func TestNoColleaguesReportTakesTheFirstRoundsRungs(t *testing.T) {
 	ctx := context.Background()
 	c := newFakeClock()
 	l := openLog(t, memregister.New(), c)
-	var rost incident.MemRoster
-	from := c.Now().Add(-time.Hour)
-	require.NoError(t, rost.Add(
-		incident.Shift{Staff: giulia, Venue: sede, From: from, Until: from.Add(8 * time.Hour)},
-		incident.Shift{Staff: paola, Venue: guideline.Venue{Name: "Sede centrale", Address: "via Sile 8", Territory: sede.Territory}, From: from, Until: from.Add(8 * time.Hour)},
-	))
-	d := incident.New(l, guideline.Milano2021(), &rost, &incident.Options{Now: c.Now})
+	rost := aloneAtSede(t, c)
+	d := incident.New(l, guideline.Milano2021(), rost, &incident.Options{Now: c.Now})
 	rec := &notifytest.Recorder{}
 	disp := outbox.NewDispatcher(l, rec, &outbox.Options{Now: c.Now, Jitter: -1})
 	x := incident.NewEscalator(d, nil)

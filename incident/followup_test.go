@@ -24,12 +24,10 @@ var (
 // its closure, on the env's clock, and returns its ID.
 func closedIncident(t *testing.T, e *env) incident.ID {
 	t.Helper()
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	id := rc.ID
 	e.clock.Add(30 * time.Second)
-	_, err = e.desk.Confirm(ctx, id, incident.StepCallOperationsCentre, lucaActor, "")
+	_, err := e.desk.Confirm(ctx, id, incident.StepCallOperationsCentre, lucaActor, "")
 	require.NoError(t, err)
 	_, err = e.desk.Dispatch(ctx, id, centreActor, incident.DispatchPatrol, "")
 	require.NoError(t, err)
@@ -160,11 +158,9 @@ func TestDeskCommandEvaluation(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			e := newEnv(t)
-			ctx := context.Background()
-			rc, err := e.desk.Report(ctx, threat())
-			require.NoError(t, err)
+			ctx, rc := e.reported(t)
 			id := rc.ID
-			_, err = e.desk.Confirm(ctx, id, incident.StepCallOperationsCentre, lucaActor, "")
+			_, err := e.desk.Confirm(ctx, id, incident.StepCallOperationsCentre, lucaActor, "")
 			require.NoError(t, err)
 			_, err = e.desk.Dispatch(ctx, id, centreActor, incident.DispatchPatrol, "")
 			require.NoError(t, err)

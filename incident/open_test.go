@@ -83,9 +83,7 @@ func TestOpenReturnsTheReport(t *testing.T) {
 func TestOpenRefused(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ctx := context.Background()
-	rc, err := e.desk.Report(ctx, threat())
-	require.NoError(t, err)
+	ctx, rc := e.reported(t)
 	head := e.head(t)
 
 	for _, purpose := range []string{"", "   "} {
@@ -97,7 +95,7 @@ func TestOpenRefused(t *testing.T) {
 			t.Errorf("purpose %q: something was returned", purpose)
 		}
 	}
-	_, err = e.desk.Open(ctx, register.Access{Actor: officialActor, Purpose: incident.OpenPurpose}, "incident/2026-000999")
+	_, err := e.desk.Open(ctx, register.Access{Actor: officialActor, Purpose: incident.OpenPurpose}, "incident/2026-000999")
 	var re *incident.RefusedError
 	if !errors.As(err, &re) || !errors.Is(err, incident.ErrNotFound) {
 		t.Errorf("unknown incident: %v", err)
